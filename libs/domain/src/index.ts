@@ -1,0 +1,5 @@
+export * from './lib/errors';
+export * from './lib/api-key';
+export * from './lib/cvr';
+export * from './lib/validation';
+export * from './lib/tenant';

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration of API, worker and CLI, validated at boot. A bad value stops
+ * start-up with a message naming the variable and showing an example.
+ */
+const port = (example: string) =>
+  z.coerce
+    .number({ error: `must be a port number, e.g. ${example}` })
+    .int(`must be a whole port number, e.g. ${example}`)
+    .min(1, `must be 1-65535, e.g. ${example}`)
+    .max(65535, `must be 1-65535, e.g. ${example}`);
+
+const positiveInt = (example: number) =>
+  z.coerce
+    .number({ error: `must be a whole number, e.g. ${example}` })
+    .int(`must be a whole number, e.g. ${example}`)
+    .positive(`must be greater than 0, e.g. ${example}`);
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), {
+    message: 'must be a PostgreSQL URL, e.g. postgres://aftale:secret@db.internal:5432/aftale',
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'], {
+      error: 'must be development, test or production, e.g. NODE_ENV=production',
+    })
+    .default('development'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_APP_URL: postgresUrl.optional(),
+  DATABASE_APP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  DATABASE_POOL_SIZE: positiveInt(10).default(10),
+  AFTALE_DATA_DIR: z.string().min(1).default('.aftale'),
+  EMBEDDED_PG_PORT: port('54329').default(54329),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port('3000').default(3000),
+  PUBLIC_URL: z.url({ error: 'must be a URL, e.g. https://api.aftale.dk' }).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent, e.g. LOG_LEVEL=info',
+    })
+    .default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'must be true or false, e.g. TRUST_PROXY=true' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(300).default(300),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1200).default(1200),
+  GRAPHQL_MAX_DEPTH: positiveInt(10).default(10),
+  GRAPHQL_MAX_COST: positiveInt(1000).default(1000),
+  WORKER_CONCURRENCY: positiveInt(2).default(2),
+  WORKER_POLL_MS: positiveInt(1000).default(1000),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  database: {
+    /** Owner connection: migrations only. Absent means the embedded PostgreSQL. */
+    ownerUrl: string | undefined;
+    /** Non-owner, non-superuser role the API and worker use; RLS applies to it. */
+    appUrl: string | undefined;
+    appPassword: string;
+    poolSize: number;
+  };
+  embedded: { dataDir: string; port: number };
+  http: { host: string; port: number; publicUrl: string; trustProxy: boolean };
+  logLevel: Env['LOG_LEVEL'];
+  rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
+  graphql: { maxDepth: number; maxCost: number; introspection: boolean };
+  worker: { concurrency: number; pollMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Login role the app uses when DATABASE_APP_URL is not given (created by `aftale db migrate`). */
+export const DEFAULT_APP_LOGIN = 'aftale_api';
+const DEV_APP_PASSWORD = 'aftale-local-dev-only';
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings are "unset": shells and .env files produce them easily.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.DATABASE_URL) {
+      problems.push(
+        'DATABASE_URL: required in production (the embedded PostgreSQL is for local use), e.g. DATABASE_URL=postgres://aftale_owner:secret@db:5432/aftale',
+      );
+    }
+    if (!e.DATABASE_APP_URL && !e.DATABASE_APP_PASSWORD) {
+      problems.push(
+        'DATABASE_APP_PASSWORD: required in production unless DATABASE_APP_URL is set, e.g. DATABASE_APP_PASSWORD=<24 random characters>',
+      );
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    database: {
+      ownerUrl: e.DATABASE_URL,
+      appUrl: e.DATABASE_APP_URL,
+      appPassword: e.DATABASE_APP_PASSWORD ?? DEV_APP_PASSWORD,
+      poolSize: e.DATABASE_POOL_SIZE,
+    },
+    embedded: { dataDir: e.AFTALE_DATA_DIR, port: e.EMBEDDED_PG_PORT },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+      trustProxy: e.TRUST_PROXY,
+    },
+    logLevel: e.LOG_LEVEL,
+    rateLimit: {
+      perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+      perKeyPerMinute: e.RATE_LIMIT_PER_KEY_PER_MINUTE,
+    },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxCost: e.GRAPHQL_MAX_COST,
+      introspection: e.NODE_ENV !== 'production',
+    },
+    worker: { concurrency: e.WORKER_CONCURRENCY, pollMs: e.WORKER_POLL_MS },
+  };
+}
+
+/** The app connection derived from the owner URL when DATABASE_APP_URL is not set. */
+export function resolveAppUrl(config: AppConfig, ownerUrl: string): string {
+  if (config.database.appUrl) return config.database.appUrl;
+  const url = new URL(ownerUrl);
+  url.username = DEFAULT_APP_LOGIN;
+  url.password = config.database.appPassword;
+  return url.toString();
+}

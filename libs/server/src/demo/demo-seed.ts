@@ -1,0 +1,52 @@
+import { AftaleError } from '@aftale/domain';
+import type { TenantService } from '../tenants/tenant.service';
+
+export const DEMO_SLUG = 'demo';
+
+/**
+ * The demo vendor: a fictional Danish intranet provider. Its plans (a later issue)
+ * mirror the corpus's Intras prices. The CVR is made up but passes the modulus-11 check.
+ */
+export const DEMO_TENANT = {
+  slug: DEMO_SLUG,
+  name: 'Nordlys Intranet',
+  legalName: 'Nordlys Intranet ApS',
+  cvr: '41234563',
+  addressLine: 'Eksempelvej 12',
+  postalCode: '8000',
+  city: 'Aarhus C',
+  country: 'DK',
+  contactName: 'Demo Databeskyttelse',
+  contactEmail: 'dpo@nordlys-intranet.example',
+  allowedOrigins: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+  defaultLocale: 'da' as const,
+};
+
+export type DemoSeedResult =
+  | { created: true; tenantId: string; secretKey: string; publishableKey: string }
+  | { created: false; tenantId: string };
+
+/** Creates the demo tenant once; running it again changes nothing. */
+export async function seedDemo(tenants: TenantService): Promise<DemoSeedResult> {
+  try {
+    const existing = await tenants.resolveSlug(DEMO_SLUG);
+    return { created: false, tenantId: existing.tenantId };
+  } catch (error) {
+    if (!(error instanceof AftaleError) || error.code !== 'NOT_FOUND') throw error;
+  }
+  try {
+    const made = await tenants.create(DEMO_TENANT, { type: 'cli' }, { mode: 'test' });
+    return {
+      created: true,
+      tenantId: made.tenant.id,
+      secretKey: made.secretKey.plaintext,
+      publishableKey: made.publishableKey.plaintext,
+    };
+  } catch (error) {
+    // Two seeders raced; the other one won, which is the same outcome.
+    if (error instanceof AftaleError && error.code === 'CONFLICT') {
+      return { created: false, tenantId: (await tenants.resolveSlug(DEMO_SLUG)).tenantId };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import type { AppConfig } from './config/config';
+import { createDataSource } from './database/data-source';
+import { Database } from './tenancy/database';
+import { AuditService } from './audit/audit.service';
+import { ApiKeyService } from './api-keys/api-key.service';
+import { TenantService } from './tenants/tenant.service';
+import { RateLimiter } from './rate-limit/rate-limiter';
+
+/** The composition root shared by API, worker and CLI: plain classes, no framework. */
+export interface Services {
+  db: Database;
+  audit: AuditService;
+  apiKeys: ApiKeyService;
+  tenants: TenantService;
+  rateLimiter: RateLimiter;
+  close(): Promise<void>;
+}
+
+export async function createServices(appUrl: string, config: Pick<AppConfig, 'database'>, name = 'aftale'): Promise<Services> {
+  const dataSource = createDataSource(appUrl, { poolSize: config.database.poolSize, name });
+  await dataSource.initialize();
+  const db = new Database(dataSource);
+  const audit = new AuditService(db);
+  const apiKeys = new ApiKeyService(db, audit);
+  const tenants = new TenantService(db, apiKeys, audit);
+  return {
+    db,
+    audit,
+    apiKeys,
+    tenants,
+    rateLimiter: new RateLimiter(db),
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
