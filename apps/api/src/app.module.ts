@@ -1,0 +1,84 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import depthLimit from 'graphql-depth-limit';
+import type { GraphQLSchema } from 'graphql';
+import {
+  ApiKeyService,
+  AuditService,
+  Database,
+  RateLimiter,
+  TenantService,
+  type AppConfig,
+  type Logger,
+  type Services,
+} from '@aftale/server';
+import { ApiAuthGuard } from './common/auth.guard';
+import { GraphQLPassthroughFilter } from './common/passthrough.filter';
+import { createFormatError } from './common/graphql-errors';
+import { costLimitPlugin } from './common/cost-limit.plugin';
+import { APP_CONFIG, LOGGER } from './common/tokens';
+import { HealthController } from './health/health.controller';
+import { FEATURE_MODULES } from './schema/resolvers';
+
+export interface ApiModuleOptions {
+  config: AppConfig;
+  services: Services;
+  logger: Logger;
+}
+
+@Module({})
+export class ServicesModule {
+  static forRoot({ config, services, logger }: ApiModuleOptions): DynamicModule {
+    // Plain domain/data services from libs/server, handed to Nest as values.
+    const providers = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: LOGGER, useValue: logger },
+      { provide: Database, useValue: services.db },
+      { provide: TenantService, useValue: services.tenants },
+      { provide: ApiKeyService, useValue: services.apiKeys },
+      { provide: AuditService, useValue: services.audit },
+      { provide: RateLimiter, useValue: services.rateLimiter },
+    ];
+    return { module: ServicesModule, global: true, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    let schema: GraphQLSchema | undefined;
+    return {
+      module: AppModule,
+      imports: [
+        ServicesModule.forRoot(options),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [GraphQLSchemaHost],
+          useFactory: (host: GraphQLSchemaHost) => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            path: '/graphql',
+            introspection: options.config.graphql.introspection,
+            allowBatchedHttpRequests: false,
+            includeStacktraceInErrorResponses: false,
+            playground: false,
+            graphiql: false,
+            csrfPrevention: true,
+            context: ({ req, request }: { req?: unknown; request?: unknown }) => ({ req: request ?? req }),
+            validationRules: [depthLimit(options.config.graphql.maxDepth)],
+            plugins: [costLimitPlugin(options.config.graphql.maxCost, () => (schema ??= host.schema))],
+            formatError: createFormatError(options.logger),
+          }),
+        }),
+        ...FEATURE_MODULES,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
+        { provide: APP_FILTER, useClass: GraphQLPassthroughFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { AppConfig, Logger, Services } from '@aftale/server';
+import { AppModule } from './app.module';
+import { PinoNestLogger } from './common/pino-nest-logger';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Builds the API on Fastify. Used by main.ts and by the end-to-end tests. */
+export async function createApiApp(config: AppConfig, services: Services, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Honour a caller's request id so logs join up across systems; otherwise make one.
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+  });
+  const fastify = adapter.getInstance();
+  // Log method, path and status only: no query strings, headers, IPs or bodies.
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, services, logger }),
+    adapter,
+    { logger: new PinoNestLogger(logger), bufferLogs: false },
+  );
+  app.enableCors({
+    // The widget calls from vendors' own origins; each request is checked against the
+    // tenant's allowed origins once its key is known, so CORS itself stays open.
+    origin: true,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export function requestSerializer(req: FastifyRequest) {
+  return { id: req.id, method: req.method, url: req.url.split('?')[0] };
+}

@@ -1,0 +1,12 @@
+import { TenantModule } from '../modules/tenant/tenant.module';
+import { TenantResolver } from '../modules/tenant/tenant.resolver';
+import { ApiKeyModule } from '../modules/api-key/api-key.module';
+import { ApiKeyResolver } from '../modules/api-key/api-key.resolver';
+import { AuditModule } from '../modules/audit/audit.module';
+import { AuditResolver } from '../modules/audit/audit.resolver';
+import { WidgetModule } from '../modules/widget/widget.module';
+import { WidgetResolver } from '../modules/widget/widget.resolver';
+
+/** One list of the API's features, used by the app and by the schema generator. */
+export const FEATURE_MODULES = [TenantModule, ApiKeyModule, AuditModule, WidgetModule];
+export const RESOLVERS = [TenantResolver, ApiKeyResolver, AuditResolver, WidgetResolver];

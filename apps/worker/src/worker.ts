@@ -1,0 +1,54 @@
+import {
+  JobWorker,
+  QUEUES,
+  enqueueJob,
+  pruneRateLimitsJob,
+  type AppConfig,
+  type JobHandler,
+  type Logger,
+  type Services,
+} from '@aftale/server';
+
+/** Every queue this worker serves. PDFs, webhooks and e-mail join here. */
+export const HANDLERS: Record<string, JobHandler> = {
+  [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
+};
+
+export interface RunningWorker {
+  worker: JobWorker;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the queue consumer and the maintenance schedule. Several workers may run: the
+ * schedule enqueues with a singleton key, so only one prune job is ever pending.
+ */
+export async function startWorker(
+  config: AppConfig,
+  services: Services,
+  appUrl: string,
+  logger: Logger,
+  handlers: Record<string, JobHandler> = HANDLERS,
+): Promise<RunningWorker> {
+  const worker = new JobWorker(services.db, appUrl, handlers, config.worker, logger);
+  await worker.start();
+  const schedule = async () => {
+    try {
+      await services.db.inPlatform((em) =>
+        enqueueJob(em, null, { queue: QUEUES.pruneRateLimits, singletonKey: 'scheduled', maxAttempts: 3 }),
+      );
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'scheduling maintenance failed');
+    }
+  };
+  await schedule();
+  const timer = setInterval(() => void schedule(), 5 * 60_000);
+  timer.unref();
+  return {
+    worker,
+    stop: async () => {
+      clearInterval(timer);
+      await worker.stop();
+    },
+  };
+}
