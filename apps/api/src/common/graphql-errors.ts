@@ -46,6 +46,16 @@ export function createFormatError(log: Logger) {
         extensions: { code: 'BAD_USER_INPUT', reason: formatted.extensions?.reason ?? code },
       };
     }
+    // graphql-js reports bad variables as plain GraphQLErrors outside any resolver
+    // (no path); Apollo 5 labels them INTERNAL_SERVER_ERROR, but they are the
+    // caller's mistake.
+    if (original instanceof GraphQLError && !formatted.path && original.message.startsWith('Variable "$')) {
+      return {
+        message: formatted.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLES' },
+      };
+    }
     if (original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== 'INTERNAL_SERVER_ERROR') {
       return { message: formatted.message, ...path, extensions: { code: original.extensions.code } };
     }
