@@ -3,7 +3,16 @@
 // when set, else an embedded PostgreSQL started once per run by the global setup.
 const transformer = '<rootDir>/test/support/jest-transform.js';
 // ESM-only packages (NestJS 12 and friends) are compiled to CommonJS for Jest.
-const ESM_PACKAGES = ['@nestjs', '@apollo/server', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const ESM_PACKAGES = [
+  '@nestjs',
+  '@apollo/server',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  'uint8array-extras',
+  '@borewit',
+];
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -17,7 +26,11 @@ module.exports = {
   transform: shared.transform,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,tools}/**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
+    },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
   ],
 };

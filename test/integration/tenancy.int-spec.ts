@@ -1,7 +1,11 @@
 import { Client } from 'pg';
 import { AftaleError } from '@aftale/domain';
 import { ApiKeyEntity, type Services } from '@aftale/server';
-import { createTestDatabase, createTestServices, type TestDatabase } from '../support/test-database';
+import {
+  createTestDatabase,
+  createTestServices,
+  type TestDatabase,
+} from '../support/test-database';
 
 /** Tables with no tenant data, and why. Anything else must carry tenant_id under FORCE'd RLS. */
 const PLATFORM_TABLES: Record<string, string> = {
@@ -43,7 +47,9 @@ describe('tenant isolation (row-level security)', () => {
        ORDER BY 1`);
     expect(rows.length).toBeGreaterThanOrEqual(5);
     const offenders = rows
-      .filter((t) => t.has_tenant_id || t.table_name === 'tenants' || !(t.table_name in PLATFORM_TABLES))
+      .filter(
+        (t) => t.has_tenant_id || t.table_name === 'tenants' || !(t.table_name in PLATFORM_TABLES),
+      )
       .filter((t) => !(t.rls && t.forced))
       .map((t) => t.table_name);
     expect(offenders).toEqual([]);
@@ -65,8 +71,14 @@ describe('tenant isolation (row-level security)', () => {
   });
 
   it("shows tenant B none of tenant A's rows, even in a query without WHERE tenant_id", async () => {
-    const a = await services.tenants.create({ name: 'Vendor A', slug: 'vendor-a' }, { type: 'cli' });
-    const b = await services.tenants.create({ name: 'Vendor B', slug: 'vendor-b' }, { type: 'cli' });
+    const a = await services.tenants.create(
+      { name: 'Vendor A', slug: 'vendor-a' },
+      { type: 'cli' },
+    );
+    const b = await services.tenants.create(
+      { name: 'Vendor B', slug: 'vendor-b' },
+      { type: 'cli' },
+    );
     const ctxB = { tenantId: b.tenant.id };
 
     const seenByB = await services.db.inTenant(ctxB, async (em) => ({
@@ -76,9 +88,13 @@ describe('tenant isolation (row-level security)', () => {
     }));
     expect(seenByB.tenants).toEqual([{ id: b.tenant.id }]);
     expect(seenByB.keys).toHaveLength(2);
-    expect(seenByB.keys.every((r: { tenant_id: string }) => r.tenant_id === b.tenant.id)).toBe(true);
+    expect(seenByB.keys.every((r: { tenant_id: string }) => r.tenant_id === b.tenant.id)).toBe(
+      true,
+    );
     expect(seenByB.audit.length).toBeGreaterThan(0);
-    expect(seenByB.audit.some((r: { tenant_id: string }) => r.tenant_id === a.tenant.id)).toBe(false);
+    expect(seenByB.audit.some((r: { tenant_id: string }) => r.tenant_id === a.tenant.id)).toBe(
+      false,
+    );
 
     // The owner sees both, so the rows exist: it is RLS that hides them.
     const all = await owner.query('SELECT count(*)::int AS n FROM api_keys');
@@ -95,8 +111,14 @@ describe('tenant isolation (row-level security)', () => {
   });
 
   it('refuses to write a row into another tenant', async () => {
-    const a = await services.tenants.create({ name: 'Writer A', slug: 'writer-a' }, { type: 'cli' });
-    const b = await services.tenants.create({ name: 'Writer B', slug: 'writer-b' }, { type: 'cli' });
+    const a = await services.tenants.create(
+      { name: 'Writer A', slug: 'writer-a' },
+      { type: 'cli' },
+    );
+    const b = await services.tenants.create(
+      { name: 'Writer B', slug: 'writer-b' },
+      { type: 'cli' },
+    );
     await expect(
       services.db.inTenant({ tenantId: b.tenant.id }, (em) =>
         em.insert(ApiKeyEntity, {
@@ -119,12 +141,17 @@ describe('tenant isolation (row-level security)', () => {
   });
 
   it('never lets a pooled connection carry one tenant into the next transaction', async () => {
-    const single = await createTestServices({ ...db, config: { ...db.config, database: { ...db.config.database, poolSize: 1 } } });
+    const single = await createTestServices({
+      ...db,
+      config: { ...db.config, database: { ...db.config.database, poolSize: 1 } },
+    });
     try {
       const t = await single.tenants.create({ name: 'Pooled', slug: 'pooled' }, { type: 'cli' });
       await single.db.inTenant({ tenantId: t.tenant.id }, (em) => em.query('SELECT 1'));
       const after = await single.db.inPlatform((em) =>
-        em.query(`SELECT current_setting('app.tenant_id', true) AS t, (SELECT count(*)::int FROM tenants) AS n, pg_backend_pid() AS pid`),
+        em.query(
+          `SELECT current_setting('app.tenant_id', true) AS t, (SELECT count(*)::int FROM tenants) AS n, pg_backend_pid() AS pid`,
+        ),
       );
       expect(after[0].t ?? '').toBe('');
       expect(after[0].n).toBe(0);
@@ -136,7 +163,9 @@ describe('tenant isolation (row-level security)', () => {
   it('keeps the audit trail append-only for the app role', async () => {
     const t = await services.tenants.create({ name: 'Audited', slug: 'audited' }, { type: 'cli' });
     await expect(
-      services.db.inTenant({ tenantId: t.tenant.id }, (em) => em.query(`UPDATE audit_events SET action = 'x'`)),
+      services.db.inTenant({ tenantId: t.tenant.id }, (em) =>
+        em.query(`UPDATE audit_events SET action = 'x'`),
+      ),
     ).rejects.toThrow(/permission denied/);
     await expect(
       services.db.inTenant({ tenantId: t.tenant.id }, (em) => em.query(`DELETE FROM audit_events`)),
@@ -147,19 +176,28 @@ describe('tenant isolation (row-level security)', () => {
 
   it('refuses a taken slug with CONFLICT and writes nothing', async () => {
     await services.tenants.create({ name: 'First', slug: 'taken' }, { type: 'cli' });
-    const before = await owner.query('SELECT (SELECT count(*) FROM tenants)::int AS t, (SELECT count(*) FROM api_keys)::int AS k');
-    const error = await services.tenants.create({ name: 'Second', slug: 'taken' }, { type: 'cli' }).catch((e) => e);
+    const before = await owner.query(
+      'SELECT (SELECT count(*) FROM tenants)::int AS t, (SELECT count(*) FROM api_keys)::int AS k',
+    );
+    const error = await services.tenants
+      .create({ name: 'Second', slug: 'taken' }, { type: 'cli' })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(AftaleError);
     expect(error.code).toBe('CONFLICT');
     expect(error.problems[0].field).toBe('input.slug');
-    const after = await owner.query('SELECT (SELECT count(*) FROM tenants)::int AS t, (SELECT count(*) FROM api_keys)::int AS k');
+    const after = await owner.query(
+      'SELECT (SELECT count(*) FROM tenants)::int AS t, (SELECT count(*) FROM api_keys)::int AS k',
+    );
     expect(after.rows[0]).toEqual(before.rows[0]);
   });
 
   it('refuses bad tenant input with the field named, and writes nothing', async () => {
     const before = await owner.query('SELECT count(*)::int AS n FROM tenants');
     const error = await services.tenants
-      .create({ name: 'Bad', slug: 'bad', cvr: '37308839', allowedOrigins: ['https://ok.dk', 'ftp://x'] }, { type: 'cli' })
+      .create(
+        { name: 'Bad', slug: 'bad', cvr: '37308839', allowedOrigins: ['https://ok.dk', 'ftp://x'] },
+        { type: 'cli' },
+      )
       .catch((e) => e);
     expect(error.code).toBe('BAD_USER_INPUT');
     const fields = error.problems.map((p: { field: string }) => p.field).sort();

@@ -7,7 +7,14 @@ export interface RunningApi {
   app: NestFastifyApplication;
   url: string;
   logs: () => string;
-  gql(query: string, options?: { key?: string; variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<GqlResponse>;
+  gql(
+    query: string,
+    options?: {
+      key?: string;
+      variables?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    },
+  ): Promise<GqlResponse>;
   close(): Promise<void>;
 }
 
@@ -16,7 +23,16 @@ export interface GqlResponse {
   headers: Headers;
   body: {
     data?: Record<string, any> | null;
-    errors?: Array<{ message: string; path?: string[]; extensions: { code: string; field?: string; reason?: string; problems?: Array<{ field: string; message: string }> } }>;
+    errors?: Array<{
+      message: string;
+      path?: string[];
+      extensions: {
+        code: string;
+        field?: string;
+        reason?: string;
+        problems?: Array<{ field: string; message: string }>;
+      };
+    }>;
   };
   raw: string;
 }

@@ -10,7 +10,11 @@ async function freePort(): Promise<number> {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -26,7 +30,11 @@ export default async function globalSetup(): Promise<void> {
     const dataDir = await mkdtemp(join(tmpdir(), 'aftale-test-pg-'));
     const { chmod } = await import('node:fs/promises');
     await chmod(dataDir, 0o777);
-    const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
+    const pg = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      database: 'postgres',
+    });
     (globalThis as Record<string, unknown>).__AFTALE_PG__ = pg;
     adminUrl = pg.ownerUrl;
   }

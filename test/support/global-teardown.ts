@@ -9,6 +9,7 @@ export default async function globalTeardown(): Promise<void> {
     await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
-  const pg = (globalThis as Record<string, unknown>).__AFTALE_PG__ as { stop(): Promise<void> } | undefined;
+  const pg = (globalThis as Record<string, unknown>).__AFTALE_PG__ as
+    { stop(): Promise<void> } | undefined;
   await pg?.stop();
 }

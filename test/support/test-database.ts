@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createServices, loadConfig, resolveAppUrl, type AppConfig, type Services } from '@aftale/server';
+import {
+  createServices,
+  loadConfig,
+  resolveAppUrl,
+  type AppConfig,
+  type Services,
+} from '@aftale/server';
 
 export interface TestDatabase {
   name: string;

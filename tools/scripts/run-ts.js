@@ -4,7 +4,8 @@
 'use strict';
 const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
-process.env.SWC_NODE_PROJECT = process.env.SWC_NODE_PROJECT || path.join(root, 'tsconfig.base.json');
+process.env.SWC_NODE_PROJECT =
+  process.env.SWC_NODE_PROJECT || path.join(root, 'tsconfig.base.json');
 require('@swc-node/register');
 const [entry, ...rest] = process.argv.slice(2);
 if (!entry) {

@@ -41,7 +41,12 @@ export class ServicesModule {
       { provide: AuditService, useValue: services.audit },
       { provide: RateLimiter, useValue: services.rateLimiter },
     ];
-    return { module: ServicesModule, global: true, providers, exports: providers.map((p) => p.provide) };
+    return {
+      module: ServicesModule,
+      global: true,
+      providers,
+      exports: providers.map((p) => p.provide),
+    };
   }
 }
 
@@ -66,9 +71,13 @@ export class AppModule {
             playground: false,
             graphiql: false,
             csrfPrevention: true,
-            context: ({ req, request }: { req?: unknown; request?: unknown }) => ({ req: request ?? req }),
+            context: ({ req, request }: { req?: unknown; request?: unknown }) => ({
+              req: request ?? req,
+            }),
             validationRules: [depthLimit(options.config.graphql.maxDepth)],
-            plugins: [costLimitPlugin(options.config.graphql.maxCost, () => (schema ??= host.schema))],
+            plugins: [
+              costLimitPlugin(options.config.graphql.maxCost, () => (schema ??= host.schema)),
+            ],
             formatError: createFormatError(options.logger),
           }),
         }),

@@ -10,7 +10,11 @@ import { PinoNestLogger } from './common/pino-nest-logger';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Builds the API on Fastify. Used by main.ts and by the end-to-end tests. */
-export async function createApiApp(config: AppConfig, services: Services, logger: Logger): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  services: Services,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     trustProxy: config.http.trustProxy,

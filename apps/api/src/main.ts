@@ -32,7 +32,11 @@ async function main(): Promise<void> {
     const { applied } = await migrateDatabase(config, ownerUrl);
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
-  const services = await createServices(resolveAppUrl(config, ownerUrl ?? config.database.appUrl!), config, 'aftale-api');
+  const services = await createServices(
+    resolveAppUrl(config, ownerUrl ?? config.database.appUrl!),
+    config,
+    'aftale-api',
+  );
   const app = await createApiApp(config, services, logger);
   await app.listen({ host: config.http.host, port: config.http.port });
   logger.info({ url: `http://${config.http.host}:${config.http.port}` }, 'API listening');

@@ -16,7 +16,9 @@ async function run(json: boolean, fn: () => Promise<void>): Promise<void> {
 
 const program = new Command()
   .name('aftale')
-  .description('Aftale: click-through DPAs for SaaS sign-up. Uses the same configuration (environment) as the server.')
+  .description(
+    'Aftale: click-through DPAs for SaaS sign-up. Uses the same configuration (environment) as the server.',
+  )
   .showHelpAfterError();
 
 registerStartCommand(program);

@@ -14,11 +14,14 @@ export function reportError(error: unknown, json: boolean): number {
   if (isAftaleError(error)) {
     if (json) {
       process.stderr.write(
-        JSON.stringify({ error: { code: error.code, message: error.message, problems: error.problems } }) + '\n',
+        JSON.stringify({
+          error: { code: error.code, message: error.message, problems: error.problems },
+        }) + '\n',
       );
     } else {
       process.stderr.write(`error ${error.code}: ${error.message}\n`);
-      for (const p of error.problems) process.stderr.write(`  ${p.field}: ${p.message}${p.hint ? ` (${p.hint})` : ''}\n`);
+      for (const p of error.problems)
+        process.stderr.write(`  ${p.field}: ${p.message}${p.hint ? ` (${p.hint})` : ''}\n`);
     }
     return error.code === 'BAD_USER_INPUT' || error.code === 'CONFLICT' ? 2 : 1;
   }

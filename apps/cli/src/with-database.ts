@@ -11,7 +11,9 @@ import {
  * Runs a CLI command on DATABASE_URL, or on the embedded PostgreSQL: borrowed when the
  * server already runs it, otherwise started for the command and stopped after.
  */
-export async function withDatabase<T>(work: (services: Services, config: AppConfig) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  work: (services: Services, config: AppConfig) => Promise<T>,
+): Promise<T> {
   const config = loadConfig();
   const target = await openDatabaseTarget(config);
   try {

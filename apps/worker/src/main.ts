@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'aftale-worker');
   const ownerUrl = config.database.ownerUrl;
   if (!ownerUrl && !config.database.appUrl) {
-    console.error('Invalid configuration:\n  - DATABASE_URL: not set. Set it, or run `npm start`, which starts an embedded PostgreSQL.');
+    console.error(
+      'Invalid configuration:\n  - DATABASE_URL: not set. Set it, or run `npm start`, which starts an embedded PostgreSQL.',
+    );
     process.exit(78);
   }
   if (ownerUrl) await migrateDatabase(config, ownerUrl);

@@ -35,7 +35,11 @@ export async function startWorker(
   const schedule = async () => {
     try {
       await services.db.inPlatform((em) =>
-        enqueueJob(em, null, { queue: QUEUES.pruneRateLimits, singletonKey: 'scheduled', maxAttempts: 3 }),
+        enqueueJob(em, null, {
+          queue: QUEUES.pruneRateLimits,
+          singletonKey: 'scheduled',
+          maxAttempts: 3,
+        }),
       );
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'scheduling maintenance failed');

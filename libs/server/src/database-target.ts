@@ -16,7 +16,12 @@ export async function openDatabaseTarget(
 ): Promise<DatabaseTarget> {
   if (config.database.ownerUrl) {
     const ownerUrl = config.database.ownerUrl;
-    return { ownerUrl, appUrl: resolveAppUrl(config, ownerUrl), embedded: null, release: async () => undefined };
+    return {
+      ownerUrl,
+      appUrl: resolveAppUrl(config, ownerUrl),
+      embedded: null,
+      release: async () => undefined,
+    };
   }
   const embedded = await startEmbeddedPostgres({
     dataDir: config.embedded.dataDir,

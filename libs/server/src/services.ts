@@ -16,7 +16,11 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function createServices(appUrl: string, config: Pick<AppConfig, 'database'>, name = 'aftale'): Promise<Services> {
+export async function createServices(
+  appUrl: string,
+  config: Pick<AppConfig, 'database'>,
+  name = 'aftale',
+): Promise<Services> {
   const dataSource = createDataSource(appUrl, { poolSize: config.database.poolSize, name });
   await dataSource.initialize();
   const db = new Database(dataSource);

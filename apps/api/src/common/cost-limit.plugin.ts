@@ -6,7 +6,10 @@ import { getComplexity, simpleEstimator, fieldExtensionsEstimator } from 'graphq
  * Refuses operations whose estimated cost exceeds the limit, before any resolver runs.
  * Runs after parsing and variable coercion, so variables count (e.g. a `limit` argument).
  */
-export function costLimitPlugin(maxCost: number, schemaRef: () => GraphQLSchema): ApolloServerPlugin {
+export function costLimitPlugin(
+  maxCost: number,
+  schemaRef: () => GraphQLSchema,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -19,9 +22,18 @@ export function costLimitPlugin(maxCost: number, schemaRef: () => GraphQLSchema)
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
           });
           if (cost > maxCost) {
-            throw new GraphQLError(`The operation costs ${cost}, above the limit of ${maxCost}: ask for fewer fields or items.`, {
-              extensions: { code: 'BAD_USER_INPUT', reason: 'COST_LIMIT', cost, maxCost, http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `The operation costs ${cost}, above the limit of ${maxCost}: ask for fewer fields or items.`,
+              {
+                extensions: {
+                  code: 'BAD_USER_INPUT',
+                  reason: 'COST_LIMIT',
+                  cost,
+                  maxCost,
+                  http: { status: 400 },
+                },
+              },
+            );
           }
         },
       };

@@ -49,18 +49,43 @@ export function createFormatError(log: Logger) {
     // graphql-js reports bad variables as plain GraphQLErrors outside any resolver
     // (no path); Apollo 5 labels them INTERNAL_SERVER_ERROR, but they are the
     // caller's mistake.
-    if (original instanceof GraphQLError && !formatted.path && original.message.startsWith('Variable "$')) {
+    if (
+      original instanceof GraphQLError &&
+      !formatted.path &&
+      original.message.startsWith('Variable "$')
+    ) {
       return {
         message: formatted.message,
         ...(formatted.locations ? { locations: formatted.locations } : {}),
         extensions: { code: 'BAD_USER_INPUT', reason: 'INVALID_VARIABLES' },
       };
     }
-    if (original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== 'INTERNAL_SERVER_ERROR') {
-      return { message: formatted.message, ...path, extensions: { code: original.extensions.code } };
+    if (
+      original instanceof GraphQLError &&
+      typeof original.extensions?.code === 'string' &&
+      original.extensions.code !== 'INTERNAL_SERVER_ERROR'
+    ) {
+      return {
+        message: formatted.message,
+        ...path,
+        extensions: { code: original.extensions.code },
+      };
     }
-    log.error({ err: original instanceof Error ? { name: original.name, message: original.message, stack: original.stack } : String(original) }, 'unexpected error in GraphQL operation');
-    return { message: 'Internal error. It has been logged; quote the x-request-id header when reporting it.', ...path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    log.error(
+      {
+        err:
+          original instanceof Error
+            ? { name: original.name, message: original.message, stack: original.stack }
+            : String(original),
+      },
+      'unexpected error in GraphQL operation',
+    );
+    return {
+      message:
+        'Internal error. It has been logged; quote the x-request-id header when reporting it.',
+      ...path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }
 

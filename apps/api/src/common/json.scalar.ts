@@ -9,6 +9,8 @@ export const GraphQLJSONObject = new GraphQLScalarType({
     throw new TypeError('JSONObject is output only');
   },
   parseLiteral: (ast) => {
-    throw new TypeError(`JSONObject is output only (got ${ast.kind === Kind.OBJECT ? 'object' : ast.kind})`);
+    throw new TypeError(
+      `JSONObject is output only (got ${ast.kind === Kind.OBJECT ? 'object' : ast.kind})`,
+    );
   },
 });

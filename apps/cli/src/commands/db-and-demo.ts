@@ -4,7 +4,10 @@ import { withDatabase } from '../with-database';
 import { printJson } from '../output';
 import { saveDemoKeys } from '../demo-keys';
 
-export function registerDbAndDemoCommands(program: Command, run: (json: boolean, fn: () => Promise<void>) => Promise<void>): void {
+export function registerDbAndDemoCommands(
+  program: Command,
+  run: (json: boolean, fn: () => Promise<void>) => Promise<void>,
+): void {
   program
     .command('db')
     .description('Database')
@@ -18,7 +21,10 @@ export function registerDbAndDemoCommands(program: Command, run: (json: boolean,
         try {
           const { applied } = await migrateDatabase(config, target.ownerUrl);
           if (o.json) printJson({ applied });
-          else console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
+          else
+            console.log(
+              applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.',
+            );
         } finally {
           await target.release();
         }
@@ -38,7 +44,10 @@ export function registerDbAndDemoCommands(program: Command, run: (json: boolean,
           return seeded;
         });
         if (o.json) printJson(result);
-        else if (result.created) console.log(`Created the demo tenant ${result.tenantId}.\nSecret key: ${result.secretKey}\nPublishable key: ${result.publishableKey}`);
+        else if (result.created)
+          console.log(
+            `Created the demo tenant ${result.tenantId}.\nSecret key: ${result.secretKey}\nPublishable key: ${result.publishableKey}`,
+          );
         else console.log(`The demo tenant already exists (${result.tenantId}); nothing changed.`);
       }),
     );

@@ -3,7 +3,10 @@ import { AftaleError } from '@aftale/domain';
 import { withDatabase } from '../with-database';
 import { printJson } from '../output';
 
-export function registerKeyCommands(program: Command, run: (json: boolean, fn: () => Promise<void>) => Promise<void>): void {
+export function registerKeyCommands(
+  program: Command,
+  run: (json: boolean, fn: () => Promise<void>) => Promise<void>,
+): void {
   const key = program.command('key').description("A tenant's API keys");
   key
     .command('create')
@@ -16,13 +19,26 @@ export function registerKeyCommands(program: Command, run: (json: boolean, fn: (
     .action(async (o) =>
       run(o.json, async () => {
         if (o.kind !== 'secret' && o.kind !== 'publishable') {
-          throw AftaleError.field('--kind', 'must be secret or publishable', 'e.g. --kind publishable');
+          throw AftaleError.field(
+            '--kind',
+            'must be secret or publishable',
+            'e.g. --kind publishable',
+          );
         }
         const created = await withDatabase(async (s) => {
           const ctx = await s.tenants.resolveSlug(o.tenant);
-          return s.apiKeys.create(ctx, { kind: o.kind, mode: o.live ? 'live' : 'test', name: o.name }, { type: 'cli' });
+          return s.apiKeys.create(
+            ctx,
+            { kind: o.kind, mode: o.live ? 'live' : 'test', name: o.name },
+            { type: 'cli' },
+          );
         });
-        const result = { keyId: created.key.id, kind: created.key.kind, mode: created.key.mode, key: created.plaintext };
+        const result = {
+          keyId: created.key.id,
+          kind: created.key.kind,
+          mode: created.key.mode,
+          key: created.plaintext,
+        };
         if (o.json) printJson(result);
         else console.log(`Created ${result.kind} key ${result.keyId} (shown once): ${result.key}`);
       }),
@@ -35,7 +51,9 @@ export function registerKeyCommands(program: Command, run: (json: boolean, fn: (
     .option('--json', 'print JSON', false)
     .action(async (o) =>
       run(o.json, async () => {
-        const revoked = await withDatabase(async (s) => s.apiKeys.revoke(await s.tenants.resolveSlug(o.tenant), o.id, { type: 'cli' }));
+        const revoked = await withDatabase(async (s) =>
+          s.apiKeys.revoke(await s.tenants.resolveSlug(o.tenant), o.id, { type: 'cli' }),
+        );
         const result = { keyId: revoked.id, last4: revoked.last4, revokedAt: revoked.revokedAt };
         if (o.json) printJson(result);
         else console.log(`Revoked key ${result.keyId} (…${result.last4}).`);
@@ -48,10 +66,23 @@ export function registerKeyCommands(program: Command, run: (json: boolean, fn: (
     .option('--json', 'print JSON', false)
     .action(async (o) =>
       run(o.json, async () => {
-        const keys = await withDatabase(async (s) => s.apiKeys.list(await s.tenants.resolveSlug(o.tenant)));
-        const rows = keys.map((k) => ({ keyId: k.id, kind: k.kind, mode: k.mode, name: k.name, last4: k.last4, revokedAt: k.revokedAt }));
+        const keys = await withDatabase(async (s) =>
+          s.apiKeys.list(await s.tenants.resolveSlug(o.tenant)),
+        );
+        const rows = keys.map((k) => ({
+          keyId: k.id,
+          kind: k.kind,
+          mode: k.mode,
+          name: k.name,
+          last4: k.last4,
+          revokedAt: k.revokedAt,
+        }));
         if (o.json) printJson(rows);
-        else for (const r of rows) console.log(`${r.keyId}  ${r.kind.padEnd(11)} ${r.mode}  …${r.last4}  ${r.revokedAt ? 'revoked' : 'active'}  ${r.name}`);
+        else
+          for (const r of rows)
+            console.log(
+              `${r.keyId}  ${r.kind.padEnd(11)} ${r.mode}  …${r.last4}  ${r.revokedAt ? 'revoked' : 'active'}  ${r.name}`,
+            );
       }),
     );
 }

@@ -24,10 +24,18 @@ export function registerStartCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const log = (line: string) => process.stdout.write(`[aftale] ${line}\n`);
-      log(config.database.ownerUrl ? 'using DATABASE_URL' : `starting embedded PostgreSQL in ${resolve(config.embedded.dataDir)} (port ${config.embedded.port})`);
+      log(
+        config.database.ownerUrl
+          ? 'using DATABASE_URL'
+          : `starting embedded PostgreSQL in ${resolve(config.embedded.dataDir)} (port ${config.embedded.port})`,
+      );
       const target = await openDatabaseTarget(config);
       const { applied } = await migrateDatabase(config, target.ownerUrl);
-      log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+      log(
+        applied.length
+          ? `applied migrations: ${applied.join(', ')}`
+          : 'database schema is up to date',
+      );
       const services = await createServices(target.appUrl, config, 'aftale-start');
       const seeded = await seedDemo(services.tenants);
       await services.close();
@@ -60,7 +68,11 @@ export function registerStartCommand(program: Command): void {
         ['api', 'apps/api/src/main.ts'],
         ['worker', 'apps/worker/src/main.ts'],
       ] as const) {
-        const child = spawn(process.execPath, [join(ROOT, 'tools/scripts/run-ts.js'), entry], { env, stdio: 'inherit', cwd: ROOT });
+        const child = spawn(process.execPath, [join(ROOT, 'tools/scripts/run-ts.js'), entry], {
+          env,
+          stdio: 'inherit',
+          cwd: ROOT,
+        });
         child.once('exit', (code, signal) => {
           if (!stopping) {
             log(`${name} exited (${signal ?? code}); stopping everything`);
@@ -85,9 +97,13 @@ export function registerStartCommand(program: Command): void {
       if (demoKeys) {
         log(`  secret key:      ${demoKeys.secretKey}`);
         log(`  publishable key: ${demoKeys.publishableKey}`);
-        log(`  try: curl -s ${base}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demoKeys.secretKey}' -d '{"query":"{ tenant { name slug } }"}'`);
+        log(
+          `  try: curl -s ${base}/graphql -H 'content-type: application/json' -H 'authorization: Bearer ${demoKeys.secretKey}' -d '{"query":"{ tenant { name slug } }"}'`,
+        );
       } else {
-        log('  its keys were shown when it was created; make a new one with: npx aftale key create --tenant demo');
+        log(
+          '  its keys were shown when it was created; make a new one with: npx aftale key create --tenant demo',
+        );
       }
       log('Ctrl-C stops everything.');
     });

@@ -71,21 +71,26 @@ describe('crc32', () => {
 
 describe('hashApiKey', () => {
   it('is the SHA-256 hex digest of the input', () => {
-    expect(hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashApiKey('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });
 
 describe('generateApiKey', () => {
-  it.each(COMBINATIONS)('generates a 46-character $prefix key for $kind/$mode', ({ kind, mode, prefix }) => {
-    const key = generateApiKey(kind, mode);
+  it.each(COMBINATIONS)(
+    'generates a 46-character $prefix key for $kind/$mode',
+    ({ kind, mode, prefix }) => {
+      const key = generateApiKey(kind, mode);
 
-    expect(key.plaintext.startsWith(prefix)).toBe(true);
-    expect(key.plaintext).toHaveLength(46);
-    expect(key.plaintext).toMatch(KEY_SHAPE);
-    expect(key.kind).toBe(kind);
-    expect(key.mode).toBe(mode);
-    expect(key.last4).toBe(key.plaintext.slice(-4));
-  });
+      expect(key.plaintext.startsWith(prefix)).toBe(true);
+      expect(key.plaintext).toHaveLength(46);
+      expect(key.plaintext).toMatch(KEY_SHAPE);
+      expect(key.kind).toBe(kind);
+      expect(key.mode).toBe(mode);
+      expect(key.last4).toBe(key.plaintext.slice(-4));
+    },
+  );
 
   it.each(COMBINATIONS)('hashes the whole $prefix key with SHA-256 (hex)', ({ kind, mode }) => {
     const key = generateApiKey(kind, mode);
@@ -94,17 +99,20 @@ describe('generateApiKey', () => {
     expect(key.hash).toBe(sha256Hex(key.plaintext));
   });
 
-  it.each(COMBINATIONS)('parses a $prefix key back to the same kind, mode, hash and last4', ({ kind, mode }) => {
-    for (let i = 0; i < 50; i++) {
-      const key = generateApiKey(kind, mode);
-      expect(parseApiKey(key.plaintext)).toEqual({
-        kind,
-        mode,
-        hash: key.hash,
-        last4: key.last4,
-      });
-    }
-  });
+  it.each(COMBINATIONS)(
+    'parses a $prefix key back to the same kind, mode, hash and last4',
+    ({ kind, mode }) => {
+      for (let i = 0; i < 50; i++) {
+        const key = generateApiKey(kind, mode);
+        expect(parseApiKey(key.plaintext)).toEqual({
+          kind,
+          mode,
+          hash: key.hash,
+          last4: key.last4,
+        });
+      }
+    },
+  );
 
   it('does not put the plaintext into the parsed result', () => {
     const key = generateApiKey('secret', 'live');

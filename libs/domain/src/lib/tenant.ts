@@ -44,16 +44,25 @@ const cvr = z.string().transform((value, ctx) => {
   return check.cvr;
 });
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
 export const tenantProfileShape = {
   name: text(200),
   legalName: text(200).optional(),
   cvr: cvr.optional(),
   addressLine: text(200).optional(),
-  postalCode: z.string().trim().regex(/^\d{4}$/, 'a Danish postal code has 4 digits, e.g. 2100').optional(),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, 'a Danish postal code has 4 digits, e.g. 2100')
+    .optional(),
   city: text(100).optional(),
-  country: z.string().trim().regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. DK').optional(),
+  country: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 country code, e.g. DK')
+    .optional(),
   contactName: text(200).optional(),
   contactEmail: z.email('an e-mail address, e.g. dpo@vendor.dk').max(254).optional(),
   allowedOrigins: z.array(origin).max(50, 'at most 50 origins').optional(),
@@ -64,7 +73,10 @@ export const createTenantSchema = z.object({
   ...tenantProfileShape,
   slug: z
     .string()
-    .regex(SLUG_PATTERN, 'lowercase letters, digits and dashes, 1-63 characters, e.g. min-intranet'),
+    .regex(
+      SLUG_PATTERN,
+      'lowercase letters, digits and dashes, 1-63 characters, e.g. min-intranet',
+    ),
 });
 export type CreateTenantInput = z.output<typeof createTenantSchema>;
 

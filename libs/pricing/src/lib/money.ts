@@ -34,9 +34,7 @@ export function vatFromGross(gross: number, rateBasisPoints: number): number {
 
 /** VAT on top of a net amount: round_half_even(net * rate / 10000). */
 export function vatFromNet(net: number, rateBasisPoints: number): number {
-  return toSafeNumber(
-    roundHalfEvenDiv(big(net, 'net') * big(rateBasisPoints, 'rate'), 10_000n),
-  );
+  return toSafeNumber(roundHalfEvenDiv(big(net, 'net') * big(rateBasisPoints, 'rate'), 10_000n));
 }
 
 /** Discount on an amount: round_half_even(amount * discount / 10000). */

@@ -76,7 +76,12 @@ export class ApiKeyService {
     return this.db.inTenant(ctx, (em) => em.find(ApiKeyEntity, { order: { createdAt: 'ASC' } }));
   }
 
-  async revoke(ctx: TenantContext, keyId: string, actor: Actor, requestId?: string): Promise<ApiKeyEntity> {
+  async revoke(
+    ctx: TenantContext,
+    keyId: string,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<ApiKeyEntity> {
     if (!UUID.test(keyId)) throw AftaleError.field('id', 'must be an API key id (a UUID)');
     return this.db.inTenant(ctx, async (em) => {
       const key = await em.findOneBy(ApiKeyEntity, { id: keyId });
@@ -101,10 +106,15 @@ export class ApiKeyService {
    */
   async authenticate(candidate: string): Promise<AuthenticatedKey> {
     const parsed = parseApiKey(candidate);
-    const rows: Array<{ key_id: string; tenant_id: string; kind: ApiKeyKind; mode: ApiKeyMode; revoked: boolean }> =
-      await this.db.inPlatform((em) =>
-        em.query('SELECT * FROM aftale_resolve_api_key($1)', [parsed.hash]),
-      );
+    const rows: Array<{
+      key_id: string;
+      tenant_id: string;
+      kind: ApiKeyKind;
+      mode: ApiKeyMode;
+      revoked: boolean;
+    }> = await this.db.inPlatform((em) =>
+      em.query('SELECT * FROM aftale_resolve_api_key($1)', [parsed.hash]),
+    );
     const row = rows[0];
     if (!row) throw new AftaleError('UNAUTHENTICATED', 'The API key is not recognised.');
     if (row.revoked) throw new AftaleError('UNAUTHENTICATED', 'The API key has been revoked.');

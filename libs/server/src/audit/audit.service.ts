@@ -23,7 +23,12 @@ export class AuditService {
   constructor(private readonly db: Database) {}
 
   /** Records inside the caller's transaction, so the action and its audit row commit together. */
-  async record(em: EntityManager, ctx: TenantContext, actor: Actor, entry: AuditEntry): Promise<void> {
+  async record(
+    em: EntityManager,
+    ctx: TenantContext,
+    actor: Actor,
+    entry: AuditEntry,
+  ): Promise<void> {
     const event = em.create(AuditEventEntity, {
       tenantId: ctx.tenantId,
       actor: actorLabel(actor),

@@ -17,11 +17,9 @@ const positiveInt = (example: number) =>
     .int(`must be a whole number, e.g. ${example}`)
     .positive(`must be greater than 0, e.g. ${example}`);
 
-const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), {
-    message: 'must be a PostgreSQL URL, e.g. postgres://aftale:secret@db.internal:5432/aftale',
-  });
+const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), {
+  message: 'must be a PostgreSQL URL, e.g. postgres://aftale:secret@db.internal:5432/aftale',
+});
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -93,9 +91,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
   const problems: string[] = [];

@@ -10,7 +10,10 @@ export interface MigrationResult {
  * Applies pending migrations as the owner, then makes sure the app's login role exists
  * and can read the migrations table (for /ready). Safe to run on every start.
  */
-export async function migrateDatabase(config: AppConfig, ownerUrl: string): Promise<MigrationResult> {
+export async function migrateDatabase(
+  config: AppConfig,
+  ownerUrl: string,
+): Promise<MigrationResult> {
   const ds = createDataSource(ownerUrl, { poolSize: 2, name: 'aftale-migrate' });
   await ds.initialize();
   try {
@@ -33,10 +36,16 @@ export async function ensureAppLogin(ownerUrl: string, password: string): Promis
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     if (exists.rowCount === 0) {
       try {
-        await client.query(`CREATE ROLE ${role} ${attrs} PASSWORD ${escapeLiteral(password)} IN ROLE aftale_app`);
+        await client.query(
+          `CREATE ROLE ${role} ${attrs} PASSWORD ${escapeLiteral(password)} IN ROLE aftale_app`,
+        );
       } catch (error) {
         // Another process created it first; fall through to the ALTER below.
-        if ((error as { code?: string }).code !== '42710' && (error as { code?: string }).code !== '23505') throw error;
+        if (
+          (error as { code?: string }).code !== '42710' &&
+          (error as { code?: string }).code !== '23505'
+        )
+          throw error;
       }
     }
     await client.query(`ALTER ROLE ${role} ${attrs} PASSWORD ${escapeLiteral(password)}`);

@@ -86,9 +86,11 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount === 0) {
-      await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`).catch((e: { code?: string }) => {
-        if (e.code !== '42P04') throw e; // created concurrently
-      });
+      await client
+        .query(`CREATE DATABASE "${database.replace(/"/g, '')}"`)
+        .catch((e: { code?: string }) => {
+          if (e.code !== '42P04') throw e; // created concurrently
+        });
     }
   } finally {
     await client.end();

@@ -94,15 +94,23 @@ export class JobWorker {
     this.stopped = false;
     // LISTEN wakes us as soon as a job commits; polling covers missed notifications
     // and delayed retries.
-    this.listener = new Client({ connectionString: this.listenUrl, application_name: 'aftale-worker-listen' });
-    this.listener.on('error', (error) => this.log.warn({ err: error.message }, 'job listener connection error'));
+    this.listener = new Client({
+      connectionString: this.listenUrl,
+      application_name: 'aftale-worker-listen',
+    });
+    this.listener.on('error', (error) =>
+      this.log.warn({ err: error.message }, 'job listener connection error'),
+    );
     await this.listener.connect();
     this.listener.on('notification', (msg) => {
       if (msg.payload && this.handlers[msg.payload]) this.wake?.();
     });
     await this.listener.query('LISTEN aftale_jobs');
     this.loop = this.run();
-    this.log.info({ workerId: this.workerId, queues: Object.keys(this.handlers) }, 'worker started');
+    this.log.info(
+      { workerId: this.workerId, queues: Object.keys(this.handlers) },
+      'worker started',
+    );
   }
 
   /** Stops claiming, lets running jobs finish, then closes the listener. */
@@ -187,20 +195,36 @@ export class JobWorker {
     let error: string | null = null;
     try {
       if (!handler) throw new Error(`no handler for queue ${job.queue}`);
-      await handler(job, { db: this.db, tenant: job.tenantId ? { tenantId: job.tenantId } : null, log });
+      await handler(job, {
+        db: this.db,
+        tenant: job.tenantId ? { tenantId: job.tenantId } : null,
+        log,
+      });
     } catch (e) {
       error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     }
     const delay = retryDelaySeconds(job.attempts, this.options.retryBaseSeconds ?? 5);
     try {
       const rows: Array<{ state: string | null }> = await this.db.inPlatform((em) =>
-        em.query('SELECT aftale_finish_job($1, $2, $3, $4) AS state', [job.id, this.workerId, error, delay]),
+        em.query('SELECT aftale_finish_job($1, $2, $3, $4) AS state', [
+          job.id,
+          this.workerId,
+          error,
+          delay,
+        ]),
       );
       const state = rows[0]?.state;
-      if (error) log.warn({ err: error, state }, state === 'dead' ? 'job dead-lettered' : 'job failed, will retry');
+      if (error)
+        log.warn(
+          { err: error, state },
+          state === 'dead' ? 'job dead-lettered' : 'job failed, will retry',
+        );
       else log.info({ state }, 'job done');
     } catch (e) {
-      log.error({ err: (e as Error).message }, 'recording job outcome failed; the lock will expire and the job rerun');
+      log.error(
+        { err: (e as Error).message },
+        'recording job outcome failed; the lock will expire and the job rerun',
+      );
     }
   }
 }

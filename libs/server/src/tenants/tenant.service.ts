@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AftaleError,
-  parseCreateTenant,
-  parseUpdateTenant,
-  type ApiKeyMode,
-} from '@aftale/domain';
+import { AftaleError, parseCreateTenant, parseUpdateTenant, type ApiKeyMode } from '@aftale/domain';
 import { TenantEntity } from '../database/entities/tenant.entity';
-import { Database, PG_UNIQUE_VIOLATION, pgErrorCode, type TenantContext } from '../tenancy/database';
+import {
+  Database,
+  PG_UNIQUE_VIOLATION,
+  pgErrorCode,
+  type TenantContext,
+} from '../tenancy/database';
 import { ApiKeyService, type CreatedApiKey } from '../api-keys/api-key.service';
 import { AuditService, type Actor } from '../audit/audit.service';
 
@@ -27,7 +27,11 @@ export class TenantService {
    * Creates a tenant with one secret and one publishable key, atomically. The new row
    * is written inside its own tenant context, so no cross-tenant privilege is needed.
    */
-  async create(input: unknown, actor: Actor, options: { mode?: ApiKeyMode } = {}): Promise<ProvisionedTenant> {
+  async create(
+    input: unknown,
+    actor: Actor,
+    options: { mode?: ApiKeyMode } = {},
+  ): Promise<ProvisionedTenant> {
     const data = parseCreateTenant(input);
     const mode = options.mode ?? 'test';
     const ctx: TenantContext = { tenantId: randomUUID() };
@@ -55,7 +59,12 @@ export class TenantService {
           targetId: ctx.tenantId,
           details: { slug: data.slug },
         });
-        const secretKey = await this.keys.createIn(em, ctx, { kind: 'secret', mode, name: 'default' }, actor);
+        const secretKey = await this.keys.createIn(
+          em,
+          ctx,
+          { kind: 'secret', mode, name: 'default' },
+          actor,
+        );
         const publishableKey = await this.keys.createIn(
           em,
           ctx,
@@ -76,12 +85,19 @@ export class TenantService {
   }
 
   async get(ctx: TenantContext): Promise<TenantEntity> {
-    const tenant = await this.db.inTenant(ctx, (em) => em.findOneBy(TenantEntity, { id: ctx.tenantId }));
+    const tenant = await this.db.inTenant(ctx, (em) =>
+      em.findOneBy(TenantEntity, { id: ctx.tenantId }),
+    );
     if (!tenant) throw new AftaleError('NOT_FOUND', 'Unknown tenant');
     return tenant;
   }
 
-  async update(ctx: TenantContext, input: unknown, actor: Actor, requestId?: string): Promise<TenantEntity> {
+  async update(
+    ctx: TenantContext,
+    input: unknown,
+    actor: Actor,
+    requestId?: string,
+  ): Promise<TenantEntity> {
     const data = parseUpdateTenant(input);
     const changes = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
     return this.db.inTenant(ctx, async (em) => {
@@ -106,7 +122,10 @@ export class TenantService {
       em.query('SELECT aftale_resolve_tenant_slug($1) AS id', [slug]),
     );
     const id = rows[0]?.id;
-    if (!id) throw new AftaleError('NOT_FOUND', `No tenant with slug "${slug}"`, [{ field: 'tenant', message: 'unknown slug' }]);
+    if (!id)
+      throw new AftaleError('NOT_FOUND', `No tenant with slug "${slug}"`, [
+        { field: 'tenant', message: 'unknown slug' },
+      ]);
     return { tenantId: id };
   }
 }

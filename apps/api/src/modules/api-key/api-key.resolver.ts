@@ -20,15 +20,24 @@ export class ApiKeyResolver {
   ): Promise<CreatedApiKeyOutput> {
     const created = await this.keys.create(
       scope.tenant,
-      { kind: input.kind, mode: input.mode, ...(input.name !== undefined ? { name: input.name } : {}) },
+      {
+        kind: input.kind,
+        mode: input.mode,
+        ...(input.name !== undefined ? { name: input.name } : {}),
+      },
       scope.actor,
       scope.requestId,
     );
     return { apiKey: created.key as ApiKeyOutput, plaintext: created.plaintext };
   }
 
-  @Mutation(() => ApiKeyOutput, { description: 'Revokes a key at once. Revoking twice is harmless.' })
-  async revokeApiKey(@Scope() scope: RequestScope, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyOutput> {
+  @Mutation(() => ApiKeyOutput, {
+    description: 'Revokes a key at once. Revoking twice is harmless.',
+  })
+  async revokeApiKey(
+    @Scope() scope: RequestScope,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<ApiKeyOutput> {
     return (await this.keys.revoke(scope.tenant, id, scope.actor, scope.requestId)) as ApiKeyOutput;
   }
 }

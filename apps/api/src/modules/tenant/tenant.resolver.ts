@@ -18,6 +18,11 @@ export class TenantResolver {
     @Scope() scope: RequestScope,
     @Args('input') input: UpdateTenantInput,
   ): Promise<TenantOutput> {
-    return (await this.tenants.update(scope.tenant, { ...input }, scope.actor, scope.requestId)) as TenantOutput;
+    return (await this.tenants.update(
+      scope.tenant,
+      { ...input },
+      scope.actor,
+      scope.requestId,
+    )) as TenantOutput;
   }
 }

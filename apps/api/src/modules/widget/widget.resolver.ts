@@ -14,8 +14,15 @@ export class WidgetResolver {
   @Query(() => WidgetConfigOutput)
   async widgetConfig(@Scope() scope: RequestScope): Promise<WidgetConfigOutput> {
     const tenant = await this.tenants.get(scope.tenant);
-    if (scope.auth.kind === 'publishable' && scope.origin && !tenant.allowedOrigins.includes(scope.origin)) {
-      throw new AftaleError('FORBIDDEN', `The origin ${scope.origin} is not among the vendor's allowed widget origins.`);
+    if (
+      scope.auth.kind === 'publishable' &&
+      scope.origin &&
+      !tenant.allowedOrigins.includes(scope.origin)
+    ) {
+      throw new AftaleError(
+        'FORBIDDEN',
+        `The origin ${scope.origin} is not among the vendor's allowed widget origins.`,
+      );
     }
     return {
       vendorName: tenant.name,

@@ -8,10 +8,15 @@ export enum ApiKeyModeEnum {
   live = 'live',
   test = 'test',
 }
-registerEnumType(ApiKeyKindEnum, { name: 'ApiKeyKind', description: 'secret (sk_…, server only) or publishable (pk_…, widget).' });
+registerEnumType(ApiKeyKindEnum, {
+  name: 'ApiKeyKind',
+  description: 'secret (sk_…, server only) or publishable (pk_…, widget).',
+});
 registerEnumType(ApiKeyModeEnum, { name: 'ApiKeyMode' });
 
-@ObjectType('ApiKey', { description: 'An API key. Only its last 4 characters are ever shown again.' })
+@ObjectType('ApiKey', {
+  description: 'An API key. Only its last 4 characters are ever shown again.',
+})
 export class ApiKeyOutput {
   @Field(() => ID) id!: string;
   @Field(() => ApiKeyKindEnum) kind!: ApiKeyKindEnum;

@@ -1,0 +1,5 @@
+export * from './lib/money';
+export * from './lib/plan';
+export * from './lib/quote';
+export * from './lib/format';
+export * from './lib/demo-plans';

@@ -1,0 +1,326 @@
+import fc from 'fast-check';
+import { ConfigError, DEFAULT_APP_LOGIN, loadConfig, resolveAppUrl } from './config';
+
+const OWNER_URL = 'postgres://aftale_owner:owner-secret@db.internal:5432/aftale?sslmode=require';
+const APP_PASSWORD = 'app-password-0123456789';
+
+/** A complete, valid production environment. */
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: OWNER_URL,
+  DATABASE_APP_PASSWORD: APP_PASSWORD,
+};
+
+/** Runs `fn`, expecting a ConfigError, and returns it. */
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected the call to throw a ConfigError, but it returned');
+}
+
+/**
+ * pg (pg-connection-string) reads the password from a connection URL with
+ * decodeURIComponent, so this is the password the app will actually log in with.
+ */
+function passwordPgWouldUse(url: string): string {
+  return decodeURIComponent(new URL(url).password);
+}
+
+describe('loadConfig', () => {
+  it('gives development defaults for an empty environment', () => {
+    const config = loadConfig({});
+
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.http.host).toBe('127.0.0.1');
+    expect(config.http.publicUrl).toBe('http://localhost:3000');
+    expect(config.http.trustProxy).toBe(false);
+    expect(config.graphql.introspection).toBe(true);
+    expect(config.logLevel).toBe('info');
+    expect(config.database.ownerUrl).toBeUndefined();
+    expect(config.database.appUrl).toBeUndefined();
+    expect(config.database.appPassword.length).toBeGreaterThan(0);
+    expect(config.database.poolSize).toBe(10);
+    expect(config.embedded).toEqual({ dataDir: '.aftale', port: 54329 });
+    expect(config.rateLimit).toEqual({ perIpPerMinute: 300, perKeyPerMinute: 1200 });
+    expect(config.graphql.maxDepth).toBe(10);
+    expect(config.graphql.maxCost).toBe(1000);
+    expect(config.worker).toEqual({ concurrency: 2, pollMs: 1000 });
+  });
+
+  it('reads and coerces given values', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'debug',
+      TRUST_PROXY: 'true',
+      DATABASE_POOL_SIZE: '25',
+      PUBLIC_URL: 'https://api.aftale.dk',
+      DATABASE_URL: OWNER_URL,
+    });
+
+    expect(config.http).toEqual({
+      host: '0.0.0.0',
+      port: 8080,
+      publicUrl: 'https://api.aftale.dk',
+      trustProxy: true,
+    });
+    expect(config.logLevel).toBe('debug');
+    expect(config.database.poolSize).toBe(25);
+    expect(config.database.ownerUrl).toBe(OWNER_URL);
+  });
+
+  it('derives the public URL from PORT when PUBLIC_URL is unset', () => {
+    expect(loadConfig({ PORT: '4000' }).http.publicUrl).toBe('http://localhost:4000');
+  });
+
+  it('accepts postgresql:// as well as postgres://', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db' }).database.ownerUrl).toBe(
+      'postgresql://u:p@h/db',
+    );
+  });
+
+  it('treats empty-string variables as unset', () => {
+    const config = loadConfig({
+      NODE_ENV: '',
+      PORT: '',
+      LOG_LEVEL: '',
+      DATABASE_URL: '',
+      DATABASE_APP_URL: '',
+      DATABASE_APP_PASSWORD: '',
+      TRUST_PROXY: '',
+      PUBLIC_URL: '',
+      HOST: '',
+    });
+    expect(config).toEqual(loadConfig({}));
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', SOMETHING_ELSE: 'x' })).toEqual(
+      loadConfig({}),
+    );
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      ['PORT', 'abc'],
+      ['PORT', '70000'],
+      ['PORT', '0'],
+      ['PORT', '-1'],
+      ['PORT', '3000.5'],
+      ['EMBEDDED_PG_PORT', 'abc'],
+      ['DATABASE_URL', 'mysql://x'],
+      ['DATABASE_URL', 'not a url'],
+      ['DATABASE_APP_URL', 'mysql://x'],
+      ['LOG_LEVEL', 'loud'],
+      ['LOG_LEVEL', 'INFO'],
+      ['NODE_ENV', 'staging'],
+      ['TRUST_PROXY', 'yes'],
+      ['PUBLIC_URL', 'not a url'],
+      ['DATABASE_POOL_SIZE', '0'],
+      ['DATABASE_POOL_SIZE', 'ten'],
+      ['RATE_LIMIT_PER_IP_PER_MINUTE', '-5'],
+      ['GRAPHQL_MAX_DEPTH', '1.5'],
+      ['WORKER_CONCURRENCY', 'many'],
+    ])('%s=%j throws a ConfigError naming the variable with an example', (name, value) => {
+      const error = configError(() => loadConfig({ [name]: value }));
+
+      expect(error.name).toBe('ConfigError');
+      expect(error.message).toContain(name);
+      expect(error.message).toContain('e.g.');
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]?.startsWith(`${name}:`)).toBe(true);
+      expect(error.problems[0]).toContain('e.g.');
+    });
+
+    // BUG (minor): the module promises "a message naming the variable and showing an
+    // example" for every bad value, but a too-short DATABASE_APP_PASSWORD only says
+    // "must be at least 12 characters", with no example.
+    it.failing('DATABASE_APP_PASSWORD too short throws a ConfigError with an example', () => {
+      const error = configError(() => loadConfig({ DATABASE_APP_PASSWORD: 'short' }));
+      expect(error.message).toContain('DATABASE_APP_PASSWORD');
+      expect(error.message).toContain('e.g.');
+    });
+
+    it('a too-short DATABASE_APP_PASSWORD is refused, naming the variable', () => {
+      const error = configError(() => loadConfig({ DATABASE_APP_PASSWORD: 'short' }));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]?.startsWith('DATABASE_APP_PASSWORD:')).toBe(true);
+    });
+
+    it('reports every bad variable at once', () => {
+      const error = configError(() =>
+        loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }),
+      );
+      expect(error.problems).toHaveLength(3);
+      for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) {
+        expect(error.problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+        expect(error.message).toContain(name);
+      }
+    });
+
+    it('does not echo a bad database URL (it may carry a password)', () => {
+      const error = configError(() =>
+        loadConfig({ DATABASE_URL: 'mysql://root:hunter2-secret@db/aftale' }),
+      );
+      expect(error.message).not.toContain('hunter2-secret');
+      expect(error.problems.join('\n')).not.toContain('hunter2-secret');
+    });
+
+    it('property: any PORT outside 1-65535 is refused naming PORT', () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.integer({ min: -100000, max: 0 }),
+            fc.integer({ min: 65536, max: 10_000_000 }),
+          ),
+          (port) => {
+            const error = configError(() => loadConfig({ PORT: String(port) }));
+            expect(error.message).toContain('PORT');
+            expect(error.message).toContain('e.g.');
+          },
+        ),
+      );
+    });
+
+    it('property: any PORT in 1-65535 is accepted as that number', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 65535 }), (port) => {
+          expect(loadConfig({ PORT: String(port) }).http.port).toBe(port);
+        }),
+      );
+    });
+  });
+
+  describe('production', () => {
+    it('requires DATABASE_URL, naming it with an example', () => {
+      const error = configError(() =>
+        loadConfig({ NODE_ENV: 'production', DATABASE_APP_PASSWORD: APP_PASSWORD }),
+      );
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]?.startsWith('DATABASE_URL:')).toBe(true);
+      expect(error.message).toContain('DATABASE_URL');
+      expect(error.message).toContain('e.g.');
+    });
+
+    it('counts an empty DATABASE_URL as missing', () => {
+      const error = configError(() => loadConfig({ ...production, DATABASE_URL: '' }));
+      expect(error.message).toContain('DATABASE_URL');
+    });
+
+    it('names DATABASE_URL even when nothing else is set', () => {
+      const error = configError(() => loadConfig({ NODE_ENV: 'production' }));
+      expect(error.problems.some((p) => p.startsWith('DATABASE_URL:'))).toBe(true);
+    });
+
+    it('requires DATABASE_APP_PASSWORD unless DATABASE_APP_URL is set', () => {
+      const error = configError(() =>
+        loadConfig({ NODE_ENV: 'production', DATABASE_URL: OWNER_URL }),
+      );
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]?.startsWith('DATABASE_APP_PASSWORD:')).toBe(true);
+
+      const config = loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: OWNER_URL,
+        DATABASE_APP_URL: 'postgres://app:app-secret@db.internal:5432/aftale',
+      });
+      expect(config.env).toBe('production');
+    });
+
+    it('turns GraphQL introspection off', () => {
+      const config = loadConfig(production);
+      expect(config.env).toBe('production');
+      expect(config.graphql.introspection).toBe(false);
+    });
+
+    it.each(['development', 'test'])('keeps introspection on in %s', (env) => {
+      expect(loadConfig({ NODE_ENV: env }).graphql.introspection).toBe(true);
+    });
+  });
+});
+
+describe('resolveAppUrl', () => {
+  it('swaps in the aftale_api login and the configured password when DATABASE_APP_URL is unset', () => {
+    const config = loadConfig({ DATABASE_URL: OWNER_URL, DATABASE_APP_PASSWORD: APP_PASSWORD });
+    const url = new URL(resolveAppUrl(config, OWNER_URL));
+
+    expect(DEFAULT_APP_LOGIN).toBe('aftale_api');
+    expect(url.username).toBe('aftale_api');
+    expect(passwordPgWouldUse(url.toString())).toBe(APP_PASSWORD);
+    // Everything but the credentials is kept.
+    expect(url.protocol).toBe('postgres:');
+    expect(url.hostname).toBe('db.internal');
+    expect(url.port).toBe('5432');
+    expect(url.pathname).toBe('/aftale');
+    expect(url.searchParams.get('sslmode')).toBe('require');
+    expect(url.toString()).not.toContain('owner-secret');
+    expect(url.toString()).not.toContain('aftale_owner');
+  });
+
+  it('uses the development app password when none is configured', () => {
+    const config = loadConfig({});
+    const ownerUrl = 'postgres://aftale:aftale-embedded@127.0.0.1:54329/aftale';
+    const url = resolveAppUrl(config, ownerUrl);
+
+    expect(new URL(url).username).toBe('aftale_api');
+    expect(passwordPgWouldUse(url)).toBe(config.database.appPassword);
+  });
+
+  it('works on an owner URL without credentials', () => {
+    const config = loadConfig({ DATABASE_APP_PASSWORD: APP_PASSWORD });
+    const url = new URL(resolveAppUrl(config, 'postgres://db.internal:5432/aftale'));
+    expect(url.username).toBe('aftale_api');
+    expect(passwordPgWouldUse(url.toString())).toBe(APP_PASSWORD);
+  });
+
+  it('uses DATABASE_APP_URL as is when set', () => {
+    const appUrl = 'postgres://custom_app:custom-secret@replica.internal:6432/aftale';
+    const config = loadConfig({
+      DATABASE_URL: OWNER_URL,
+      DATABASE_APP_URL: appUrl,
+      DATABASE_APP_PASSWORD: APP_PASSWORD,
+    });
+    expect(resolveAppUrl(config, OWNER_URL)).toBe(appUrl);
+  });
+
+  it('property: passwords with URL-special characters (except %) survive the round trip', () => {
+    const passwordChar = fc
+      .string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 })
+      .filter((c) => c !== '%');
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.oneof(passwordChar, fc.constantFrom('æ', 'ø', 'å', '€')),
+          minLength: 12,
+          maxLength: 40,
+        }),
+        (password) => {
+          const config = loadConfig({ DATABASE_APP_PASSWORD: password });
+          expect(passwordPgWouldUse(resolveAppUrl(config, OWNER_URL))).toBe(password);
+        },
+      ),
+    );
+  });
+
+  // BUG: URL's password setter percent-encodes @ : / # and the like, but not "%" itself.
+  // pg decodes the URL password with decodeURIComponent, while `aftale db migrate` sets
+  // the role's password to the raw DATABASE_APP_PASSWORD. So a password containing
+  // "%41" logs in as "A" (authentication fails), and one containing "%zz" makes pg throw
+  // URIError when parsing the connection string.
+  it.failing('keeps a password containing % intact for pg', () => {
+    const password = 'pa%41ss-word-0123';
+    const config = loadConfig({ DATABASE_APP_PASSWORD: password });
+    expect(passwordPgWouldUse(resolveAppUrl(config, OWNER_URL))).toBe(password);
+  });
+
+  it.failing('produces a URL pg can parse for a password containing a lone %', () => {
+    const password = '100%-random-secret';
+    const config = loadConfig({ DATABASE_APP_PASSWORD: password });
+    expect(() => passwordPgWouldUse(resolveAppUrl(config, OWNER_URL))).not.toThrow();
+  });
+});
