@@ -1,9 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { isAftaleError, type ErrorCode } from '@aftale/domain';
+import { isAftaleError } from '@aftale/domain';
 import type { Logger } from '@aftale/server';
-
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { RATE_LIMITED: 429 };
 
 /** Apollo's own codes for documents that never reached a resolver. */
 const CLIENT_ERROR_CODES = new Set([
@@ -87,8 +85,4 @@ export function createFormatError(log: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
-}
-
-export function httpStatusFor(code: ErrorCode): number | undefined {
-  return HTTP_STATUS[code];
 }
