@@ -16,6 +16,7 @@ export function normaliseOrigin(value: string): string | null {
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.hostname.includes('*') || value.includes('*')) return null; // one origin each, no wildcards
   if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
     return null; // plain http only for local development
@@ -69,7 +70,7 @@ export const tenantProfileShape = {
   defaultLocale: z.enum(LOCALES, 'da or en').optional(),
 };
 
-export const createTenantSchema = z.object({
+export const createTenantSchema = z.strictObject({
   ...tenantProfileShape,
   slug: z
     .string()
@@ -80,7 +81,8 @@ export const createTenantSchema = z.object({
 });
 export type CreateTenantInput = z.output<typeof createTenantSchema>;
 
-export const updateTenantSchema = z.object(tenantProfileShape).partial();
+// Strict: a field that cannot be changed (slug) or does not exist is refused, not dropped.
+export const updateTenantSchema = z.strictObject(tenantProfileShape).partial();
 export type UpdateTenantInput = z.output<typeof updateTenantSchema>;
 
 export function parseCreateTenant(input: unknown, root = 'input'): CreateTenantInput {

@@ -194,9 +194,9 @@ export const planSchema = z
 /** What a vendor may send: optional fields fall back to their defaults. */
 export type PlanInput = z.input<typeof planSchema>;
 
-/** Field problems with dotted paths from `root`, plus a hint where one helps. */
+/** One problem per field (the first), dotted from `root`, with a hint where one helps. */
 function toProblems(issues: z.core.$ZodIssue[], root: string): FieldProblem[] {
-  return issues.flatMap((issue): FieldProblem[] => {
+  const problems = issues.flatMap((issue): FieldProblem[] => {
     const [base] = issuesToProblems([issue], root);
     if (!base) return [];
     if (issue.code === 'unrecognized_keys') {
@@ -207,6 +207,12 @@ function toProblems(issues: z.core.$ZodIssue[], root: string): FieldProblem[] {
     }
     const hint = issue.code === 'custom' ? issue.params?.['hint'] : undefined;
     return [typeof hint === 'string' ? { ...base, hint } : base];
+  });
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    if (seen.has(p.field)) return false;
+    seen.add(p.field);
+    return true;
   });
 }
 

@@ -5,11 +5,17 @@ import { z } from 'zod';
  * start-up with a message naming the variable and showing an example.
  */
 const port = (example: string) =>
-  z.coerce
-    .number({ error: `must be a port number, e.g. ${example}` })
-    .int(`must be a whole port number, e.g. ${example}`)
-    .min(1, `must be 1-65535, e.g. ${example}`)
-    .max(65535, `must be 1-65535, e.g. ${example}`);
+  z
+    .string()
+    .regex(/^\d+$/, `must be a port number, e.g. ${example}`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int(`must be a whole port number, e.g. ${example}`)
+        .min(1, `must be 1-65535, e.g. ${example}`)
+        .max(65535, `must be 1-65535, e.g. ${example}`),
+    );
 
 const positiveInt = (example: number) =>
   z.coerce
@@ -29,7 +35,10 @@ const envSchema = z.object({
     .default('development'),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_APP_URL: postgresUrl.optional(),
-  DATABASE_APP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  DATABASE_APP_PASSWORD: z
+    .string()
+    .min(12, 'must be at least 12 characters, e.g. DATABASE_APP_PASSWORD=k3v9-Qx2-mP7w-Z4tL')
+    .optional(),
   DATABASE_POOL_SIZE: positiveInt(10).default(10),
   AFTALE_DATA_DIR: z.string().min(1).default('.aftale'),
   EMBEDDED_PG_PORT: port('54329').default(54329),
@@ -142,6 +151,7 @@ export function resolveAppUrl(config: AppConfig, ownerUrl: string): string {
   if (config.database.appUrl) return config.database.appUrl;
   const url = new URL(ownerUrl);
   url.username = DEFAULT_APP_LOGIN;
-  url.password = config.database.appPassword;
+  // URL setters leave % unencoded, and pg decodes it: encode so the password arrives intact.
+  url.password = encodeURIComponent(config.database.appPassword);
   return url.toString();
 }
