@@ -11,6 +11,7 @@ import {
 const PLATFORM_TABLES: Record<string, string> = {
   migrations: 'TypeORM migration history',
   rate_limit_counters: 'hashed request buckets shared by API replicas',
+  billing_events: 'provider event ids (processed once), no tenant data',
 };
 
 describe('tenant isolation (row-level security)', () => {

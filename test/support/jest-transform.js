@@ -18,6 +18,7 @@ const swc = createTransformer({
       '@aftale/domain': ['libs/domain/src/index.ts'],
       '@aftale/server': ['libs/server/src/index.ts'],
       '@aftale/pricing': ['libs/pricing/src/index.ts'],
+      '@aftale/documents': ['libs/documents/src/index.ts'],
     },
   },
   module: { type: 'commonjs' },

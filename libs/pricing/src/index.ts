@@ -3,3 +3,4 @@ export * from './lib/plan';
 export * from './lib/quote';
 export * from './lib/format';
 export * from './lib/demo-plans';
+export * from './lib/subscription-period';

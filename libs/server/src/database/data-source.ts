@@ -3,10 +3,25 @@ import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuditEventEntity } from './entities/audit-event.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { Foundation1763800000000 } from './migrations/1763800000000-foundation';
+import { PlansAndBilling1763900000000 } from './migrations/1763900000000-plans-and-billing';
+import {
+  CustomerEntity,
+  PlanEntity,
+  PlanVersionEntity,
+  SubscriptionEntity,
+} from './entities/billing.entities';
 
-export const ENTITIES = [TenantEntity, ApiKeyEntity, AuditEventEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  PlanEntity,
+  PlanVersionEntity,
+  CustomerEntity,
+  SubscriptionEntity,
+];
 /** Every migration, in order. Explicit and committed; `synchronize` is never used. */
-export const MIGRATIONS = [Foundation1763800000000];
+export const MIGRATIONS = [Foundation1763800000000, PlansAndBilling1763900000000];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {
   return new DataSource({
