@@ -45,9 +45,9 @@ describe('shared rate limits, demo seed and key service', () => {
   });
 
   it('seeds the demo tenant once; a second run changes nothing', async () => {
-    const first = await seedDemo(replica1.tenants);
+    const first = await seedDemo(replica1.tenants, replica1.plans);
     expect(first.created).toBe(true);
-    const second = await seedDemo(replica2.tenants);
+    const second = await seedDemo(replica2.tenants, replica2.plans);
     expect(second).toEqual({ created: false, tenantId: first.tenantId });
     const keys = await replica1.apiKeys.list({ tenantId: first.tenantId });
     expect(keys).toHaveLength(2);

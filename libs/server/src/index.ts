@@ -16,3 +16,7 @@ export * from './embedded/embedded-postgres';
 export * from './demo/demo-seed';
 export * from './services';
 export * from './database-target';
+export * from './database/entities/billing.entities';
+export * from './billing/billing-provider';
+export * from './plans/plan.service';
+export * from './subscriptions/subscription.service';

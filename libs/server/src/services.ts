@@ -5,6 +5,9 @@ import { AuditService } from './audit/audit.service';
 import { ApiKeyService } from './api-keys/api-key.service';
 import { TenantService } from './tenants/tenant.service';
 import { RateLimiter } from './rate-limit/rate-limiter';
+import { PlanService } from './plans/plan.service';
+import { SubscriptionService } from './subscriptions/subscription.service';
+import type { BillingProvider } from './billing/billing-provider';
 
 /** The composition root shared by API, worker and CLI: plain classes, no framework. */
 export interface Services {
@@ -13,6 +16,8 @@ export interface Services {
   apiKeys: ApiKeyService;
   tenants: TenantService;
   rateLimiter: RateLimiter;
+  plans: PlanService;
+  subscriptions: SubscriptionService;
   close(): Promise<void>;
 }
 
@@ -20,6 +25,8 @@ export async function createServices(
   appUrl: string,
   config: Pick<AppConfig, 'database'>,
   name = 'aftale',
+  /** Stripe when configured; null runs the invoice provider. */
+  billing: BillingProvider | null = null,
 ): Promise<Services> {
   const dataSource = createDataSource(appUrl, { poolSize: config.database.poolSize, name });
   await dataSource.initialize();
@@ -27,12 +34,15 @@ export async function createServices(
   const audit = new AuditService(db);
   const apiKeys = new ApiKeyService(db, audit);
   const tenants = new TenantService(db, apiKeys, audit);
+  const plans = new PlanService(db, audit);
   return {
     db,
     audit,
     apiKeys,
     tenants,
     rateLimiter: new RateLimiter(db),
+    plans,
+    subscriptions: new SubscriptionService(db, plans, audit, billing),
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -1,5 +1,7 @@
 import { AftaleError } from '@aftale/domain';
+import { INTRAS_LIKE_DEMO_PLANS } from '@aftale/pricing';
 import type { TenantService } from '../tenants/tenant.service';
+import type { PlanService } from '../plans/plan.service';
 
 export const DEMO_SLUG = 'demo';
 
@@ -26,8 +28,27 @@ export type DemoSeedResult =
   | { created: true; tenantId: string; secretKey: string; publishableKey: string }
   | { created: false; tenantId: string };
 
-/** Creates the demo tenant once; running it again changes nothing. */
-export async function seedDemo(tenants: TenantService): Promise<DemoSeedResult> {
+/** Creates the demo tenant and its plans once; running it again changes nothing. */
+export async function seedDemo(
+  tenants: TenantService,
+  plans?: PlanService,
+): Promise<DemoSeedResult> {
+  const result = await seedDemoTenant(tenants);
+  // Plans mirror the corpus's Intras prices; each is created only if missing, so a seed
+  // interrupted half-way is completed by the next run.
+  for (const plan of plans ? INTRAS_LIKE_DEMO_PLANS : []) {
+    const ctx = { tenantId: result.tenantId };
+    try {
+      await plans!.current(ctx, plan.code);
+    } catch (error) {
+      if (!(error instanceof AftaleError) || error.code !== 'NOT_FOUND') throw error;
+      await plans!.create(ctx, plan, { type: 'cli' });
+    }
+  }
+  return result;
+}
+
+async function seedDemoTenant(tenants: TenantService): Promise<DemoSeedResult> {
   try {
     const existing = await tenants.resolveSlug(DEMO_SLUG);
     return { created: false, tenantId: existing.tenantId };

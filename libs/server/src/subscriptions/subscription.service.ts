@@ -1,0 +1,350 @@
+import { z } from 'zod';
+import { AftaleError, checkCvr, parseInput } from '@aftale/domain';
+import {
+  accessEndsAt,
+  advancePeriod,
+  PERIODS,
+  quote as priceQuote,
+  requestCancel,
+  startPeriod,
+  type PeriodState,
+} from '@aftale/pricing';
+import {
+  CustomerEntity,
+  PlanVersionEntity,
+  SubscriptionEntity,
+} from '../database/entities/billing.entities';
+import {
+  PG_UNIQUE_VIOLATION,
+  pgErrorCode,
+  type Database,
+  type TenantContext,
+} from '../tenancy/database';
+import type { Actor, AuditService } from '../audit/audit.service';
+import type { PlanService } from '../plans/plan.service';
+import type { BillingProvider, ProviderSubscription } from '../billing/billing-provider';
+
+const createSubscriptionSchema = z.strictObject({
+  planCode: z.string().min(1, 'must not be empty'),
+  users: z.int({ error: 'must be a whole number of users' }),
+  period: z.enum(PERIODS, { error: 'month, quarter or year' }),
+  idempotencyKey: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9._:-]{8,200}$/,
+      '8-200 letters, digits or . _ : -, e.g. a UUID made by your checkout',
+    ),
+  customer: z.strictObject({
+    companyName: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+    cvr: z
+      .string()
+      .transform((value, ctx) => {
+        const check = checkCvr(value);
+        if (!check.valid) {
+          ctx.addIssue({ code: 'custom', message: `${check.reason} Example: 37308838` });
+          return z.NEVER;
+        }
+        return check.cvr;
+      })
+      .optional(),
+    email: z.email('an e-mail address, e.g. it@kunde.dk').max(254),
+  }),
+});
+
+export type SubscriptionView = SubscriptionEntity & { accessEndsAt: Date | null };
+
+function periodState(s: SubscriptionEntity): PeriodState {
+  return {
+    status: s.status,
+    period: s.period,
+    trialEndsAt: s.trialEndsAt,
+    currentPeriodStart: s.currentPeriodStart,
+    currentPeriodEnd: s.currentPeriodEnd,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+    canceledAt: s.canceledAt,
+  };
+}
+
+function view(s: SubscriptionEntity): SubscriptionView {
+  return Object.assign(s, { accessEndsAt: accessEndsAt(periodState(s)) });
+}
+
+/**
+ * Subscriptions on one state machine for every provider: with Stripe the state is
+ * mirrored from Stripe (always re-fetched, never taken from a webhook payload); without
+ * it ("invoice") Aftale runs the periods itself and the vendor invoices by hand.
+ */
+export class SubscriptionService {
+  constructor(
+    private readonly db: Database,
+    private readonly plans: PlanService,
+    private readonly audit: AuditService,
+    /** null: the invoice provider. */
+    private readonly stripe: BillingProvider | null,
+  ) {}
+
+  get providerName(): 'stripe' | 'invoice' {
+    return this.stripe ? 'stripe' : 'invoice';
+  }
+
+  async create(
+    ctx: TenantContext,
+    input: unknown,
+    actor: Actor,
+    now = new Date(),
+  ): Promise<SubscriptionView> {
+    const data = parseInput(createSubscriptionSchema, input);
+    const existing = await this.byIdempotencyKey(ctx, data.idempotencyKey);
+    if (existing) return existing;
+    const { plan, version } = await this.plans.current(ctx, data.planCode);
+    if (plan.archived)
+      throw AftaleError.field(
+        'input.planCode',
+        `the plan "${data.planCode}" is archived`,
+        'choose an active plan',
+      );
+    const definition = version.definition;
+    if (data.users < definition.minUsers || data.users > definition.maxUsers) {
+      throw AftaleError.field(
+        'input.users',
+        `must be ${definition.minUsers}-${definition.maxUsers} for this plan`,
+      );
+    }
+    const quoted = priceQuote(definition, data.users, data.period, { startDate: now });
+    if (!definition.periods.some((p) => p.period === data.period)) {
+      throw AftaleError.field('input.period', `this plan is not sold per ${data.period}`);
+    }
+
+    let customerRef: string | null = null;
+    let state: PeriodState & { subscriptionRef: string | null };
+    if (this.stripe) {
+      const providerCtx = { tenantId: ctx.tenantId };
+      let priceRefs = version.providerPriceRefs;
+      if (version.provider !== 'stripe' || !priceRefs[data.period]) {
+        const synced = await this.stripe.syncPlan(providerCtx, {
+          planVersionId: version.id,
+          plan: definition,
+        });
+        priceRefs = synced.priceRefs;
+        await this.db.inTenant(ctx, (em) =>
+          em.update(
+            PlanVersionEntity,
+            { id: version.id },
+            {
+              provider: 'stripe',
+              providerProductRef: synced.productRef,
+              providerPriceRefs: synced.priceRefs,
+            },
+          ),
+        );
+        version.providerProductRef = synced.productRef;
+      }
+      customerRef = (
+        await this.stripe.createCustomer(providerCtx, {
+          companyName: data.customer.companyName,
+          cvr: data.customer.cvr ?? null,
+          email: data.customer.email,
+          idempotencyKey: `${data.idempotencyKey}:customer`,
+        })
+      ).customerRef;
+      const remote = await this.stripe.createSubscription(providerCtx, {
+        customerRef,
+        planVersion: { planVersionId: version.id, plan: definition },
+        synced: { productRef: version.providerProductRef ?? '', priceRefs },
+        period: data.period,
+        users: data.users,
+        trialDays: definition.trialDays,
+        idempotencyKey: `${data.idempotencyKey}:subscription`,
+      });
+      state = { ...this.fromRemote(remote, data.period), subscriptionRef: remote.subscriptionRef };
+    } else {
+      state = { ...startPeriod(now, data.period, definition.trialDays), subscriptionRef: null };
+    }
+
+    try {
+      return await this.db.inTenant(ctx, async (em) => {
+        const customer = await em.save(
+          em.create(CustomerEntity, {
+            tenantId: ctx.tenantId,
+            companyName: data.customer.companyName,
+            cvr: data.customer.cvr ?? null,
+            email: data.customer.email,
+            provider: this.providerName,
+            providerCustomerRef: customerRef,
+          }),
+        );
+        // Once used, the version is frozen (a trigger refuses later changes to it).
+        await em.update(PlanVersionEntity, { id: version.id }, { inUse: true });
+        const saved = await em.save(
+          em.create(SubscriptionEntity, {
+            tenantId: ctx.tenantId,
+            customerId: customer.id,
+            planVersionId: version.id,
+            provider: this.providerName,
+            providerSubscriptionRef: state.subscriptionRef,
+            status: state.status,
+            users: data.users,
+            period: data.period,
+            quote: quoted,
+            trialEndsAt: state.trialEndsAt,
+            currentPeriodStart: state.currentPeriodStart,
+            currentPeriodEnd: state.currentPeriodEnd,
+            cancelAtPeriodEnd: state.cancelAtPeriodEnd,
+            canceledAt: state.canceledAt,
+            idempotencyKey: data.idempotencyKey,
+            updatedAt: new Date(),
+          }),
+        );
+        await this.audit.record(em, ctx, actor, {
+          action: 'subscription.created',
+          targetType: 'subscription',
+          targetId: saved.id,
+          details: {
+            planCode: data.planCode,
+            planVersion: version.version,
+            users: data.users,
+            period: data.period,
+            provider: this.providerName,
+          },
+        });
+        return view(await em.findOneByOrFail(SubscriptionEntity, { id: saved.id }));
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
+        const winner = await this.byIdempotencyKey(ctx, data.idempotencyKey);
+        if (winner) return winner; // a concurrent retry with the same key won
+      }
+      throw error;
+    }
+  }
+
+  async cancel(
+    ctx: TenantContext,
+    id: string,
+    actor: Actor,
+    now = new Date(),
+  ): Promise<SubscriptionView> {
+    const current = await this.get(ctx, id);
+    if (current.status === 'canceled') return current;
+    let next: PeriodState;
+    if (current.provider === 'stripe' && this.stripe && current.providerSubscriptionRef) {
+      next = this.fromRemote(
+        await this.stripe.cancelAtPeriodEnd(
+          { tenantId: ctx.tenantId },
+          current.providerSubscriptionRef,
+        ),
+        current.period,
+      );
+    } else {
+      next = requestCancel(advancePeriod(periodState(current), now), now);
+    }
+    return this.db.inTenant(ctx, async (em) => {
+      await em.update(SubscriptionEntity, { id }, { ...this.columns(next), updatedAt: new Date() });
+      await this.audit.record(em, ctx, actor, {
+        action: 'subscription.cancel_requested',
+        targetType: 'subscription',
+        targetId: id,
+      });
+      return view(await em.findOneByOrFail(SubscriptionEntity, { id }));
+    });
+  }
+
+  async get(ctx: TenantContext, id: string): Promise<SubscriptionView> {
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw AftaleError.field('id', 'must be a subscription id (a UUID)');
+    const found = await this.db.inTenant(ctx, (em) => em.findOneBy(SubscriptionEntity, { id }));
+    if (!found) throw new AftaleError('NOT_FOUND', `No subscription with id ${id}`);
+    return view(found);
+  }
+
+  async list(ctx: TenantContext): Promise<SubscriptionView[]> {
+    const rows = await this.db.inTenant(ctx, (em) =>
+      em.find(SubscriptionEntity, { order: { createdAt: 'DESC' }, take: 200 }),
+    );
+    return rows.map(view);
+  }
+
+  /** Invoice provider: rolls trials and binding periods forward to `now`. Idempotent. */
+  async advanceInvoiceSubscriptions(ctx: TenantContext, now = new Date()): Promise<number> {
+    return this.db.inTenant(ctx, async (em) => {
+      const due = await em
+        .createQueryBuilder(SubscriptionEntity, 's')
+        .where(
+          `s.provider = 'invoice' AND s.status IN ('trialing', 'active') AND s.current_period_end <= :now`,
+          { now },
+        )
+        .getMany();
+      for (const s of due) {
+        await em.update(
+          SubscriptionEntity,
+          { id: s.id },
+          { ...this.columns(advancePeriod(periodState(s), now)), updatedAt: new Date() },
+        );
+      }
+      return due.length;
+    });
+  }
+
+  /**
+   * Mirrors a Stripe subscription after a webhook: re-fetched, so events arriving twice or
+   * out of order converge on Stripe's current state.
+   */
+  async refreshFromStripe(subscriptionRef: string): Promise<SubscriptionView | null> {
+    if (!this.stripe) return null;
+    const rows: Array<{ tenant_id: string | null }> = await this.db.inPlatform((em) =>
+      em.query('SELECT aftale_resolve_subscription($1, $2) AS tenant_id', [
+        'stripe',
+        subscriptionRef,
+      ]),
+    );
+    const tenantId = rows[0]?.tenant_id;
+    if (!tenantId) return null; // not ours (or not yet stored): nothing to mirror
+    const ctx = { tenantId };
+    const remote = await this.stripe.fetchSubscription(ctx, subscriptionRef);
+    return this.db.inTenant(ctx, async (em) => {
+      const local = await em.findOneByOrFail(SubscriptionEntity, {
+        provider: 'stripe',
+        providerSubscriptionRef: subscriptionRef,
+      });
+      await em.update(
+        SubscriptionEntity,
+        { id: local.id },
+        { ...this.columns(this.fromRemote(remote, local.period)), updatedAt: new Date() },
+      );
+      return view(await em.findOneByOrFail(SubscriptionEntity, { id: local.id }));
+    });
+  }
+
+  private async byIdempotencyKey(
+    ctx: TenantContext,
+    key: string,
+  ): Promise<SubscriptionView | null> {
+    const found = await this.db.inTenant(ctx, (em) =>
+      em.findOneBy(SubscriptionEntity, { idempotencyKey: key }),
+    );
+    return found ? view(found) : null;
+  }
+
+  private fromRemote(remote: ProviderSubscription, period: PeriodState['period']): PeriodState {
+    return {
+      status: remote.status,
+      period,
+      trialEndsAt: remote.trialEnd,
+      currentPeriodStart: remote.currentPeriodStart,
+      currentPeriodEnd: remote.currentPeriodEnd,
+      cancelAtPeriodEnd: remote.cancelAtPeriodEnd,
+      canceledAt: remote.canceledAt,
+    };
+  }
+
+  private columns(s: PeriodState) {
+    return {
+      status: s.status,
+      trialEndsAt: s.trialEndsAt,
+      currentPeriodStart: s.currentPeriodStart,
+      currentPeriodEnd: s.currentPeriodEnd,
+      cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+      canceledAt: s.canceledAt,
+    };
+  }
+}
