@@ -117,6 +117,73 @@ describe('aftale CLI', () => {
     expect(second).toEqual({ created: false, tenantId: first.tenantId });
   });
 
+  it('quotes a demo plan as JSON with total in minor units', () => {
+    aftale('demo', 'seed', '--json');
+    const q = aftale(
+      'plan',
+      'quote',
+      '--tenant',
+      'demo',
+      '--plan',
+      'standard',
+      '--users',
+      '40',
+      '--json',
+    );
+    expect(q.code).toBe(0);
+    const out = JSON.parse(q.stdout);
+    expect(out).toMatchObject({
+      planCode: 'standard',
+      users: 40,
+      period: 'month',
+      total: 123500,
+      currency: 'DKK',
+    });
+    const year = JSON.parse(
+      aftale(
+        'plan',
+        'quote',
+        '--tenant',
+        'demo',
+        '--plan',
+        'premium',
+        '--users',
+        '31',
+        '--period',
+        'year',
+        '--json',
+      ).stdout,
+    );
+    expect(year.total).toBe(144500 * 12);
+    const bad = aftale(
+      'plan',
+      'quote',
+      '--tenant',
+      'demo',
+      '--plan',
+      'standard',
+      '--users',
+      '0',
+      '--json',
+    );
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr).error.problems[0].field).toBe('input.users');
+    const unknownPeriod = aftale(
+      'plan',
+      'quote',
+      '--tenant',
+      'demo',
+      '--plan',
+      'standard',
+      '--users',
+      '3',
+      '--period',
+      'week',
+      '--json',
+    );
+    expect(JSON.parse(unknownPeriod.stderr).error.code).toBe('BAD_USER_INPUT');
+  });
+
   it('stops on invalid configuration, naming the variable', () => {
     const run = spawnSync(
       process.execPath,

@@ -10,6 +10,8 @@ import {
   Database,
   RateLimiter,
   TenantService,
+  PlanService,
+  SubscriptionService,
   type AppConfig,
   type Logger,
   type Services,
@@ -40,6 +42,8 @@ export class ServicesModule {
       { provide: ApiKeyService, useValue: services.apiKeys },
       { provide: AuditService, useValue: services.audit },
       { provide: RateLimiter, useValue: services.rateLimiter },
+      { provide: PlanService, useValue: services.plans },
+      { provide: SubscriptionService, useValue: services.subscriptions },
     ];
     return {
       module: ServicesModule,

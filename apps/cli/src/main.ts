@@ -4,6 +4,7 @@ import { registerTenantCommands } from './commands/tenant';
 import { registerKeyCommands } from './commands/key';
 import { registerDbAndDemoCommands } from './commands/db-and-demo';
 import { registerStartCommand } from './commands/start';
+import { registerPlanCommands } from './commands/plan';
 
 /** Runs one command, turning typed errors into a clear message and exit code. */
 async function run(json: boolean, fn: () => Promise<void>): Promise<void> {
@@ -25,6 +26,7 @@ registerStartCommand(program);
 registerTenantCommands(program, run);
 registerKeyCommands(program, run);
 registerDbAndDemoCommands(program, run);
+registerPlanCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error, false);

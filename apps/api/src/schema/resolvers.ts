@@ -6,7 +6,23 @@ import { AuditModule } from '../modules/audit/audit.module';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { WidgetModule } from '../modules/widget/widget.module';
 import { WidgetResolver } from '../modules/widget/widget.resolver';
+import { BillingModule } from '../modules/billing/billing.module';
+import { PlanResolver } from '../modules/billing/plan.resolver';
+import { SubscriptionResolver } from '../modules/billing/subscription.resolver';
 
 /** One list of the API's features, used by the app and by the schema generator. */
-export const FEATURE_MODULES = [TenantModule, ApiKeyModule, AuditModule, WidgetModule];
-export const RESOLVERS = [TenantResolver, ApiKeyResolver, AuditResolver, WidgetResolver];
+export const FEATURE_MODULES = [
+  TenantModule,
+  ApiKeyModule,
+  AuditModule,
+  WidgetModule,
+  BillingModule,
+];
+export const RESOLVERS = [
+  TenantResolver,
+  ApiKeyResolver,
+  AuditResolver,
+  WidgetResolver,
+  PlanResolver,
+  SubscriptionResolver,
+];
