@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { AftaleError } from '@aftale/domain';
 import { INTRAS_LIKE_DEMO_PLANS } from '@aftale/pricing';
-import { seedDemo, type Services } from '@aftale/server';
+import pino from 'pino';
+import { advanceInvoicePeriodsJob, seedDemo, type Services } from '@aftale/server';
 import {
   createTestDatabase,
   createTestServices,
@@ -178,5 +179,38 @@ describe('plans and subscriptions (invoice provider)', () => {
     const ended = await services.subscriptions.get(ctx, sub.id);
     expect(ended.status).toBe('canceled');
     expect(ended.accessEndsAt?.toISOString()).toBe('2026-05-09T00:00:00.000Z');
+  });
+
+  it("renews due invoice subscriptions in the worker's sweep, tenant by tenant", async () => {
+    const sub = await services.subscriptions.create(
+      ctx,
+      {
+        planCode: 'standard',
+        users: 2,
+        period: 'month',
+        idempotencyKey: 'checkout-old-0004',
+        customer,
+      },
+      cli,
+      new Date('2020-01-01T00:00:00Z'),
+    );
+    expect(sub.status).toBe('trialing');
+    const job = {
+      id: '1',
+      queue: 'billing.advance-invoice-periods',
+      tenantId: null,
+      payload: {},
+      attempts: 1,
+      maxAttempts: 3,
+    };
+    await advanceInvoicePeriodsJob(services.subscriptions)(job, {
+      db: services.db,
+      tenant: null,
+      log: pino({ level: 'silent' }),
+    });
+    const after = await services.subscriptions.get(ctx, sub.id);
+    expect(after.status).toBe('active');
+    expect(after.currentPeriodEnd.getTime()).toBeGreaterThan(Date.now());
+    expect(after.currentPeriodStart.getTime()).toBeLessThanOrEqual(Date.now());
   });
 });

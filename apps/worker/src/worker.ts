@@ -3,6 +3,7 @@ import {
   QUEUES,
   enqueueJob,
   pruneRateLimitsJob,
+  advanceInvoicePeriodsJob,
   type AppConfig,
   type JobHandler,
   type Logger,
@@ -10,9 +11,15 @@ import {
 } from '@aftale/server';
 
 /** Every queue this worker serves. PDFs, webhooks and e-mail join here. */
-export const HANDLERS: Record<string, JobHandler> = {
-  [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
-};
+export function handlersFor(services: Services): Record<string, JobHandler> {
+  return {
+    [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
+    [QUEUES.advanceInvoicePeriods]: advanceInvoicePeriodsJob(services.subscriptions),
+  };
+}
+
+/** Maintenance put on the queue on a schedule; singleton keys keep one pending each. */
+const SCHEDULE = [QUEUES.pruneRateLimits, QUEUES.advanceInvoicePeriods];
 
 export interface RunningWorker {
   worker: JobWorker;
@@ -28,7 +35,7 @@ export async function startWorker(
   services: Services,
   appUrl: string,
   logger: Logger,
-  handlers: Record<string, JobHandler> = HANDLERS,
+  handlers: Record<string, JobHandler> = handlersFor(services),
 ): Promise<RunningWorker> {
   const worker = new JobWorker(services.db, appUrl, handlers, config.worker, logger);
   await worker.start();

@@ -22,8 +22,11 @@ export class PlanVersionEntity {
   @Column('jsonb') definition!: PlanDefinition;
   @Column('boolean', { name: 'in_use' }) inUse!: boolean;
   @Column('text', { nullable: true }) provider!: string | null;
-  @Column('text', { name: 'provider_product_ref', nullable: true }) providerProductRef!: string | null;
-  @Column('jsonb', { name: 'provider_price_refs' }) providerPriceRefs!: Partial<Record<PrepaidPeriod, string>>;
+  @Column('text', { name: 'provider_product_ref', nullable: true }) providerProductRef!:
+    string | null;
+  @Column('jsonb', { name: 'provider_price_refs' }) providerPriceRefs!: Partial<
+    Record<PrepaidPeriod, string>
+  >;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 
@@ -35,7 +38,8 @@ export class CustomerEntity {
   @Column('text', { nullable: true }) cvr!: string | null;
   @Column('text') email!: string;
   @Column('text') provider!: string;
-  @Column('text', { name: 'provider_customer_ref', nullable: true }) providerCustomerRef!: string | null;
+  @Column('text', { name: 'provider_customer_ref', nullable: true }) providerCustomerRef!:
+    string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 
@@ -46,7 +50,8 @@ export class SubscriptionEntity {
   @Column('uuid', { name: 'customer_id' }) customerId!: string;
   @Column('uuid', { name: 'plan_version_id' }) planVersionId!: string;
   @Column('text') provider!: 'stripe' | 'invoice';
-  @Column('text', { name: 'provider_subscription_ref', nullable: true }) providerSubscriptionRef!: string | null;
+  @Column('text', { name: 'provider_subscription_ref', nullable: true }) providerSubscriptionRef!:
+    string | null;
   @Column('text') status!: SubscriptionStatus;
   @Column('integer') users!: number;
   @Column('text') period!: PrepaidPeriod;

@@ -122,11 +122,22 @@ $fn$;
 ALTER FUNCTION aftale_resolve_subscription(text, text) OWNER TO aftale_system;
 REVOKE ALL ON FUNCTION aftale_resolve_subscription(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION aftale_resolve_subscription(text, text) TO aftale_app;
+
+-- For the worker's renewal sweep of invoice-provider subscriptions: tenant ids only.
+CREATE FUNCTION aftale_tenants_with_due_invoice_periods() RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+  SELECT DISTINCT s.tenant_id FROM subscriptions s
+   WHERE s.provider = 'invoice' AND s.status IN ('trialing', 'active') AND s.current_period_end <= now()
+$fn$;
+ALTER FUNCTION aftale_tenants_with_due_invoice_periods() OWNER TO aftale_system;
+REVOKE ALL ON FUNCTION aftale_tenants_with_due_invoice_periods() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION aftale_tenants_with_due_invoice_periods() TO aftale_app;
 `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+DROP FUNCTION aftale_tenants_with_due_invoice_periods();
 DROP FUNCTION aftale_resolve_subscription(text, text);
 DROP TABLE billing_events, subscriptions, customers, plan_versions, plans;
 DROP FUNCTION plan_version_freeze();
