@@ -28,7 +28,7 @@ export interface RunningWorker {
 
 /**
  * Starts the queue consumer and the maintenance schedule. Several workers may run: the
- * schedule enqueues with a singleton key, so only one prune job is ever pending.
+ * schedule enqueues with a singleton key, so only one job of each kind is ever pending.
  */
 export async function startWorker(
   config: AppConfig,
@@ -41,13 +41,11 @@ export async function startWorker(
   await worker.start();
   const schedule = async () => {
     try {
-      await services.db.inPlatform((em) =>
-        enqueueJob(em, null, {
-          queue: QUEUES.pruneRateLimits,
-          singletonKey: 'scheduled',
-          maxAttempts: 3,
-        }),
-      );
+      await services.db.inPlatform(async (em) => {
+        for (const queue of SCHEDULE) {
+          await enqueueJob(em, null, { queue, singletonKey: 'scheduled', maxAttempts: 3 });
+        }
+      });
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'scheduling maintenance failed');
     }
