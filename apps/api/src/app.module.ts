@@ -13,6 +13,7 @@ import {
   PlanService,
   SubscriptionService,
   type AppConfig,
+  type Billing,
   type Logger,
   type Services,
 } from '@aftale/server';
@@ -20,7 +21,7 @@ import { ApiAuthGuard } from './common/auth.guard';
 import { GraphQLPassthroughFilter } from './common/passthrough.filter';
 import { createFormatError } from './common/graphql-errors';
 import { costLimitPlugin } from './common/cost-limit.plugin';
-import { APP_CONFIG, LOGGER } from './common/tokens';
+import { APP_CONFIG, BILLING, LOGGER } from './common/tokens';
 import { HealthController } from './health/health.controller';
 import { FEATURE_MODULES } from './schema/resolvers';
 
@@ -28,15 +29,17 @@ export interface ApiModuleOptions {
   config: AppConfig;
   services: Services;
   logger: Logger;
+  billing: Billing;
 }
 
 @Module({})
 export class ServicesModule {
-  static forRoot({ config, services, logger }: ApiModuleOptions): DynamicModule {
+  static forRoot({ config, services, logger, billing }: ApiModuleOptions): DynamicModule {
     // Plain domain/data services from libs/server, handed to Nest as values.
     const providers = [
       { provide: APP_CONFIG, useValue: config },
       { provide: LOGGER, useValue: logger },
+      { provide: BILLING, useValue: billing },
       { provide: Database, useValue: services.db },
       { provide: TenantService, useValue: services.tenants },
       { provide: ApiKeyService, useValue: services.apiKeys },

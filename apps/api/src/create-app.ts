@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import type { AppConfig, Logger, Services } from '@aftale/server';
+import {
+  createBilling,
+  type AppConfig,
+  type Billing,
+  type Logger,
+  type Services,
+} from '@aftale/server';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './common/pino-nest-logger';
 
@@ -14,6 +20,7 @@ export async function createApiApp(
   config: AppConfig,
   services: Services,
   logger: Logger,
+  billing: Billing = createBilling(config),
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -31,9 +38,10 @@ export async function createApiApp(
     reply.header('x-request-id', request.id);
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, services, logger }),
+    AppModule.forRoot({ config, services, logger, billing }),
     adapter,
-    { logger: new PinoNestLogger(logger), bufferLogs: false },
+    // rawBody: Stripe signs the exact bytes it sends.
+    { logger: new PinoNestLogger(logger), bufferLogs: false, rawBody: true },
   );
   app.enableCors({
     // The widget calls from vendors' own origins; each request is checked against the

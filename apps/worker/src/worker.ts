@@ -4,6 +4,7 @@ import {
   enqueueJob,
   pruneRateLimitsJob,
   advanceInvoicePeriodsJob,
+  stripeEventJob,
   type AppConfig,
   type JobHandler,
   type Logger,
@@ -15,6 +16,7 @@ export function handlersFor(services: Services): Record<string, JobHandler> {
   return {
     [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
     [QUEUES.advanceInvoicePeriods]: advanceInvoicePeriodsJob(services.subscriptions),
+    [QUEUES.stripeEvent]: stripeEventJob(services.subscriptions),
   };
 }
 

@@ -20,3 +20,5 @@ export * from './database/entities/billing.entities';
 export * from './billing/billing-provider';
 export * from './plans/plan.service';
 export * from './subscriptions/subscription.service';
+export * from './billing/stripe';
+export * from './billing/billing-factory';

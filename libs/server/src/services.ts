@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { PlanService } from './plans/plan.service';
 import { SubscriptionService } from './subscriptions/subscription.service';
 import type { BillingProvider } from './billing/billing-provider';
+import { createBilling } from './billing/billing-factory';
 
 /** The composition root shared by API, worker and CLI: plain classes, no framework. */
 export interface Services {
@@ -23,10 +24,10 @@ export interface Services {
 
 export async function createServices(
   appUrl: string,
-  config: Pick<AppConfig, 'database'>,
+  config: Pick<AppConfig, 'database' | 'stripe'>,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
-  billing: BillingProvider | null = null,
+  billing: BillingProvider | null = createBilling(config).provider,
 ): Promise<Services> {
   const dataSource = createDataSource(appUrl, { poolSize: config.database.poolSize, name });
   await dataSource.initialize();

@@ -1,2 +1,3 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const LOGGER = Symbol('LOGGER');
+export const BILLING = Symbol('BILLING');

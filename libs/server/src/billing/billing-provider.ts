@@ -5,7 +5,13 @@ import type { PlanDefinition, PrepaidPeriod } from '@aftale/pricing';
  * hand and Aftale tracks the periods). Providers hold no state of their own: ids they
  * return are stored by the caller, and state is always re-fetched from the provider.
  */
-export const SUBSCRIPTION_STATUSES = ['trialing', 'active', 'past_due', 'canceled', 'paused'] as const;
+export const SUBSCRIPTION_STATUSES = [
+  'trialing',
+  'active',
+  'past_due',
+  'canceled',
+  'paused',
+] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export interface ProviderContext {

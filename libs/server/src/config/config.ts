@@ -58,6 +58,15 @@ const envSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1200).default(1200),
   GRAPHQL_MAX_DEPTH: positiveInt(10).default(10),
   GRAPHQL_MAX_COST: positiveInt(1000).default(1000),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(live|test)_[A-Za-z0-9]+$/, 'must be a Stripe secret key, e.g. sk_live_51H…')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret, e.g. whsec_3Jk…')
+    .optional(),
+  STRIPE_API_URL: z.url({ error: 'must be a URL, e.g. https://api.stripe.com' }).optional(),
   WORKER_CONCURRENCY: positiveInt(2).default(2),
   WORKER_POLL_MS: positiveInt(1000).default(1000),
 });
@@ -80,6 +89,8 @@ export interface AppConfig {
   rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
   graphql: { maxDepth: number; maxCost: number; introspection: boolean };
   worker: { concurrency: number; pollMs: number };
+  /** Stripe billing; null runs the invoice provider (the vendor invoices by hand). */
+  stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | null;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +127,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
   }
+  if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
+    problems.push(
+      'STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (Stripe events are only trusted when signed), e.g. STRIPE_WEBHOOK_SECRET=whsec_3Jk…',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -143,6 +159,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       introspection: e.NODE_ENV !== 'production',
     },
     worker: { concurrency: e.WORKER_CONCURRENCY, pollMs: e.WORKER_POLL_MS },
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            apiUrl: e.STRIPE_API_URL,
+          }
+        : null,
   };
 }
 

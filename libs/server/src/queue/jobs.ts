@@ -6,6 +6,7 @@ import type { SubscriptionService } from '../subscriptions/subscription.service'
 export const QUEUES = {
   pruneRateLimits: 'maintenance.prune-rate-limits',
   advanceInvoicePeriods: 'billing.advance-invoice-periods',
+  stripeEvent: 'billing.stripe-event',
 } as const;
 
 /** Deletes rate-limit windows nobody reads any more. Idempotent. */
@@ -27,5 +28,21 @@ export function advanceInvoicePeriodsJob(subscriptions: SubscriptionService): Jo
     for (const row of rows)
       advanced += await subscriptions.advanceInvoiceSubscriptions({ tenantId: row.tenant_id });
     log.info({ tenants: rows.length, advanced }, 'advanced invoice subscription periods');
+  };
+}
+
+/**
+ * Mirrors the subscription a Stripe event names. The payload carries only the ids: the
+ * state is re-fetched from Stripe, so duplicates and out-of-order events converge.
+ */
+export function stripeEventJob(subscriptions: SubscriptionService): JobHandler {
+  return async (job, { log }) => {
+    const ref = job.payload['subscriptionRef'];
+    if (typeof ref !== 'string') return;
+    const mirrored = await subscriptions.refreshFromStripe(ref);
+    log.info(
+      { eventId: job.payload['eventId'], found: Boolean(mirrored), status: mirrored?.status },
+      'mirrored Stripe subscription',
+    );
   };
 }

@@ -1,0 +1,2 @@
+export * from './stripe-billing.provider';
+export * from './stripe-webhook';
