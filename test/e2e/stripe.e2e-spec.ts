@@ -188,4 +188,57 @@ describe('billing through Stripe (real SDK, local stand-in), over HTTP', () => {
     for (const r of [tampered, stale, unsigned, wrongSecret])
       expect(r.body).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
+
+  it('adds a card through a setup Checkout and resumes the paused subscription', async () => {
+    const created = await createSubscription('stripe-checkout-3');
+    const id = created.body.data?.createSubscription.id;
+    const ref = (
+      await owner.query('SELECT provider_subscription_ref AS r FROM subscriptions WHERE id = $1', [
+        id,
+      ])
+    ).rows[0].r;
+    await stripe.deliverWebhook(`${api.url}/webhooks/stripe`, stripe.endTrial(ref), WEBHOOK_SECRET);
+    const status = async () =>
+      (
+        await api.gql('query($id: ID!) { subscription(id: $id) { status } }', {
+          key: sk,
+          variables: { id },
+        })
+      ).body.data?.subscription.status;
+    await until(async () => (await status()) === 'paused');
+
+    const setup = await api.gql(
+      'mutation($id: ID!) { createPaymentSetupUrl(id: $id, successUrl: "https://shop.example.dk/tak", cancelUrl: "https://shop.example.dk/kurv") }',
+      {
+        key: sk,
+        variables: { id },
+      },
+    );
+    expect(setup.body.errors).toBeUndefined();
+    const url: string = setup.body.data?.createPaymentSetupUrl;
+    expect(url).toMatch(/^https:\/\//);
+    const session = stripe.requests.filter((r) => r.path === '/v1/checkout/sessions').pop()!;
+    expect(session.params).toMatchObject({ mode: 'setup' });
+    const checkoutId = url.match(/cs_[A-Za-z0-9_]+/)?.[0];
+    expect(checkoutId).toBeDefined();
+    const completed = stripe.completeCheckoutSession(checkoutId!);
+    const delivered = await stripe.deliverWebhook(
+      `${api.url}/webhooks/stripe`,
+      completed,
+      WEBHOOK_SECRET,
+    );
+    expect(delivered.status).toBe(200);
+    await until(async () => (await status()) === 'active');
+  });
+
+  it('has no card to add for an invoiced subscription', async () => {
+    const res = await api.gql(
+      'mutation { createPaymentSetupUrl(id: "00000000-0000-4000-8000-000000000000", successUrl: "https://a.dk", cancelUrl: "ftp://x") }',
+      { key: sk },
+    );
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'cancelUrl',
+    });
+  });
 });

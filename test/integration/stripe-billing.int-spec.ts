@@ -12,11 +12,7 @@ import {
   type PlanDefinition,
   type PrepaidPeriod,
 } from '@aftale/pricing';
-import type {
-  ProviderContext,
-  ProviderSubscription,
-  SyncedPlan,
-} from '@aftale/server';
+import type { ProviderContext, ProviderSubscription, SyncedPlan } from '@aftale/server';
 import {
   StripeBillingProvider,
   StripeProviderError,

@@ -37,6 +37,16 @@ export function advanceInvoicePeriodsJob(subscriptions: SubscriptionService): Jo
  */
 export function stripeEventJob(subscriptions: SubscriptionService): JobHandler {
   return async (job, { log }) => {
+    const session = job.payload['checkoutSessionId'];
+    const customer = job.payload['customerRef'];
+    if (typeof session === 'string' && typeof customer === 'string') {
+      const resumed = await subscriptions.completePaymentSetup(session, customer);
+      log.info(
+        { eventId: job.payload['eventId'], subscriptions: resumed },
+        'card added after setup Checkout',
+      );
+      return;
+    }
     const ref = job.payload['subscriptionRef'];
     if (typeof ref !== 'string') return;
     const mirrored = await subscriptions.refreshFromStripe(ref);

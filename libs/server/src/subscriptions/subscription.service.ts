@@ -23,6 +23,7 @@ import {
 import type { Actor, AuditService } from '../audit/audit.service';
 import type { PlanService } from '../plans/plan.service';
 import type { BillingProvider, ProviderSubscription } from '../billing/billing-provider';
+import { StripeBillingProvider } from '../billing/stripe/stripe-billing.provider';
 
 const createSubscriptionSchema = z.strictObject({
   planCode: z.string().min(1, 'must not be empty'),
@@ -313,6 +314,59 @@ export class SubscriptionService {
       );
       return view(await em.findOneByOrFail(SubscriptionEntity, { id: local.id }));
     });
+  }
+
+  /** A hosted page where the customer adds a card (Stripe Checkout, setup mode). */
+  async paymentSetupUrl(
+    ctx: TenantContext,
+    id: string,
+    urls: { successUrl: string; cancelUrl: string },
+  ): Promise<string> {
+    for (const [field, value] of Object.entries(urls)) {
+      if (!/^https?:\/\/[^\s]+$/.test(value))
+        throw AftaleError.field(field, 'must be an http(s) URL, e.g. https://shop.example.dk/tak');
+    }
+    const sub = await this.get(ctx, id);
+    if (sub.provider !== 'stripe' || !this.stripe) {
+      throw AftaleError.field(
+        'id',
+        'this subscription is invoiced by hand; there is no card to add',
+      );
+    }
+    const customer = await this.db.inTenant(ctx, (em) =>
+      em.findOneByOrFail(CustomerEntity, { id: sub.customerId }),
+    );
+    return (
+      await this.stripe.createPaymentMethodSetupUrl(ctx, customer.providerCustomerRef ?? '', urls)
+    ).url;
+  }
+
+  /**
+   * After a setup Checkout completes: make the new card the customer's default (Stripe only
+   * attaches it) and resume subscriptions that paused at trial end for want of one.
+   */
+  async completePaymentSetup(checkoutSessionId: string, customerRef: string): Promise<number> {
+    if (!(this.stripe instanceof StripeBillingProvider)) return 0;
+    const rows: Array<{ tenant_id: string | null }> = await this.db.inPlatform((em) =>
+      em.query('SELECT aftale_resolve_customer($1, $2) AS tenant_id', ['stripe', customerRef]),
+    );
+    const tenantId = rows[0]?.tenant_id;
+    if (!tenantId) return 0;
+    const ctx = { tenantId };
+    await this.stripe.useCheckoutPaymentMethod(ctx, checkoutSessionId);
+    const refs = await this.db.inTenant(ctx, (em) =>
+      em
+        .createQueryBuilder(SubscriptionEntity, 's')
+        .innerJoin(CustomerEntity, 'c', 'c.id = s.customer_id')
+        .where(`c.provider_customer_ref = :ref AND s.provider = 'stripe'`, { ref: customerRef })
+        .getMany(),
+    );
+    for (const s of refs) {
+      if (!s.providerSubscriptionRef) continue;
+      await this.stripe.resumeIfPaused(ctx, s.providerSubscriptionRef);
+      await this.refreshFromStripe(s.providerSubscriptionRef);
+    }
+    return refs.length;
   }
 
   private async byIdempotencyKey(

@@ -58,7 +58,21 @@ export class StripeWebhookController {
         [event.id, event.type],
       );
       if (inserted.length === 0) return true;
-      if (subscriptionRef) {
+      const object = event.data.object as { id?: string; mode?: string; customer?: unknown };
+      if (
+        event.type === 'checkout.session.completed' &&
+        object.mode === 'setup' &&
+        typeof object.customer === 'string'
+      ) {
+        await enqueueJob(em, null, {
+          queue: QUEUES.stripeEvent,
+          payload: {
+            eventId: event.id,
+            checkoutSessionId: object.id ?? '',
+            customerRef: object.customer,
+          },
+        });
+      } else if (subscriptionRef) {
         await enqueueJob(em, null, {
           queue: QUEUES.stripeEvent,
           payload: { eventId: event.id, subscriptionRef },

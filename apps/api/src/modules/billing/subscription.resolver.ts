@@ -32,6 +32,18 @@ export class SubscriptionResolver {
     );
   }
 
+  @Mutation(() => String, {
+    description: 'A Stripe Checkout (setup mode) URL where the customer adds a card.',
+  })
+  async createPaymentSetupUrl(
+    @Scope() scope: RequestScope,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('successUrl') successUrl: string,
+    @Args('cancelUrl') cancelUrl: string,
+  ): Promise<string> {
+    return this.subscriptionService.paymentSetupUrl(scope.tenant, id, { successUrl, cancelUrl });
+  }
+
   @Mutation(() => SubscriptionOutput, {
     description: 'Cancels at the end of the binding period; access lasts until then.',
   })

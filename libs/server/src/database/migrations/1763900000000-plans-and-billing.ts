@@ -113,7 +113,16 @@ CREATE POLICY system_lookup ON subscriptions FOR SELECT TO aftale_system USING (
 
 GRANT SELECT, INSERT, UPDATE ON plans, plan_versions, customers, subscriptions TO aftale_app;
 GRANT SELECT, INSERT ON billing_events TO aftale_app;
-GRANT SELECT ON subscriptions TO aftale_system;
+CREATE POLICY system_lookup ON customers FOR SELECT TO aftale_system USING (true);
+GRANT SELECT ON subscriptions, customers TO aftale_system;
+
+CREATE FUNCTION aftale_resolve_customer(p_provider text, p_ref text) RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
+  SELECT c.tenant_id FROM customers c WHERE c.provider = p_provider AND c.provider_customer_ref = p_ref LIMIT 1
+$fn$;
+ALTER FUNCTION aftale_resolve_customer(text, text) OWNER TO aftale_system;
+REVOKE ALL ON FUNCTION aftale_resolve_customer(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION aftale_resolve_customer(text, text) TO aftale_app;
 
 CREATE FUNCTION aftale_resolve_subscription(p_provider text, p_ref text) RETURNS uuid
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $fn$
@@ -139,6 +148,7 @@ GRANT EXECUTE ON FUNCTION aftale_tenants_with_due_invoice_periods() TO aftale_ap
     await q.query(`
 DROP FUNCTION aftale_tenants_with_due_invoice_periods();
 DROP FUNCTION aftale_resolve_subscription(text, text);
+DROP FUNCTION aftale_resolve_customer(text, text);
 DROP TABLE billing_events, subscriptions, customers, plan_versions, plans;
 DROP FUNCTION plan_version_freeze();
 `);
