@@ -17,7 +17,7 @@ describe('plans, quotes and subscriptions over GraphQL', () => {
     db = await createTestDatabase();
     services = await createTestServices(db);
     api = await startApi(db.config, services);
-    const seeded = await seedDemo(services.tenants, services.plans);
+    const seeded = await seedDemo(services.tenants, services.plans, services.documents);
     if (!seeded.created) throw new Error('expected a fresh demo tenant');
     sk = seeded.secretKey;
     pk = seeded.publishableKey;

@@ -43,7 +43,7 @@ describe('billing through Stripe (real SDK, local stand-in), over HTTP', () => {
     await worker.start();
     owner = new Client({ connectionString: db.ownerUrl });
     await owner.connect();
-    const seeded = await seedDemo(services.tenants, services.plans);
+    const seeded = await seedDemo(services.tenants, services.plans, services.documents);
     if (!seeded.created) throw new Error('expected a fresh demo tenant');
     sk = seeded.secretKey;
   });

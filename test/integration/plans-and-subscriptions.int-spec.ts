@@ -35,7 +35,9 @@ describe('plans and subscriptions (invoice provider)', () => {
     services = await createTestServices(db);
     owner = new Client({ connectionString: db.ownerUrl });
     await owner.connect();
-    ctx = { tenantId: (await seedDemo(services.tenants, services.plans)).tenantId };
+    ctx = {
+      tenantId: (await seedDemo(services.tenants, services.plans, services.documents)).tenantId,
+    };
   });
   afterAll(async () => {
     await services?.close();
@@ -44,7 +46,7 @@ describe('plans and subscriptions (invoice provider)', () => {
   });
 
   it('seeds the three demo plans once, with the corpus prices', async () => {
-    await seedDemo(services.tenants, services.plans);
+    await seedDemo(services.tenants, services.plans, services.documents);
     const plans = await services.plans.list(ctx);
     expect(plans.map((p) => p.plan.code)).toEqual(['essentiel', 'premium', 'standard']);
     expect((await services.plans.quote(ctx, 'standard', 12, 'month')).totalInclVat).toBe(50500);

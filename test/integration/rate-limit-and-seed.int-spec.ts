@@ -45,9 +45,9 @@ describe('shared rate limits, demo seed and key service', () => {
   });
 
   it('seeds the demo tenant once; a second run changes nothing', async () => {
-    const first = await seedDemo(replica1.tenants, replica1.plans);
+    const first = await seedDemo(replica1.tenants, replica1.plans, replica1.documents);
     expect(first.created).toBe(true);
-    const second = await seedDemo(replica2.tenants, replica2.plans);
+    const second = await seedDemo(replica2.tenants, replica2.plans, replica2.documents);
     expect(second).toEqual({ created: false, tenantId: first.tenantId });
     const keys = await replica1.apiKeys.list({ tenantId: first.tenantId });
     expect(keys).toHaveLength(2);

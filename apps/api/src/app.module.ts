@@ -12,6 +12,7 @@ import {
   TenantService,
   PlanService,
   SubscriptionService,
+  DocumentService,
   type AppConfig,
   type Billing,
   type Logger,
@@ -47,6 +48,7 @@ export class ServicesModule {
       { provide: RateLimiter, useValue: services.rateLimiter },
       { provide: PlanService, useValue: services.plans },
       { provide: SubscriptionService, useValue: services.subscriptions },
+      { provide: DocumentService, useValue: services.documents },
     ];
     return {
       module: ServicesModule,

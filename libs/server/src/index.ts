@@ -22,3 +22,6 @@ export * from './plans/plan.service';
 export * from './subscriptions/subscription.service';
 export * from './billing/stripe';
 export * from './billing/billing-factory';
+export * from './database/entities/document.entities';
+export * from './documents/document.service';
+export * from './documents/document-pdf.job';

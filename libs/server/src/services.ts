@@ -7,6 +7,7 @@ import { TenantService } from './tenants/tenant.service';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { PlanService } from './plans/plan.service';
 import { SubscriptionService } from './subscriptions/subscription.service';
+import { DocumentService } from './documents/document.service';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
 
@@ -19,6 +20,7 @@ export interface Services {
   rateLimiter: RateLimiter;
   plans: PlanService;
   subscriptions: SubscriptionService;
+  documents: DocumentService;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function createServices(
     rateLimiter: new RateLimiter(db),
     plans,
     subscriptions: new SubscriptionService(db, plans, audit, billing),
+    documents: new DocumentService(db, audit),
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -1,16 +1,19 @@
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 
-/** Read-only JSON object scalar for audit details (output only). */
+function asObject(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(
+      'JSONObject must be an object, e.g. { "client": { "name": "Min Dag ApS" } }',
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A JSON object: audit details out, document values in (validated by the domain). */
 export const GraphQLJSONObject = new GraphQLScalarType({
   name: 'JSONObject',
-  description: 'A JSON object (output only).',
+  description: 'A JSON object.',
   serialize: (value) => value,
-  parseValue: () => {
-    throw new TypeError('JSONObject is output only');
-  },
-  parseLiteral: (ast) => {
-    throw new TypeError(
-      `JSONObject is output only (got ${ast.kind === Kind.OBJECT ? 'object' : ast.kind})`,
-    );
-  },
+  parseValue: (value) => asObject(value),
+  parseLiteral: (ast, variables) => asObject(valueFromASTUntyped(ast, variables)),
 });

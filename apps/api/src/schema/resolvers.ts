@@ -7,6 +7,8 @@ import { AuditResolver } from '../modules/audit/audit.resolver';
 import { WidgetModule } from '../modules/widget/widget.module';
 import { WidgetResolver } from '../modules/widget/widget.resolver';
 import { BillingModule } from '../modules/billing/billing.module';
+import { DocumentModule } from '../modules/document/document.module';
+import { DocumentResolver } from '../modules/document/document.resolver';
 import { PlanResolver } from '../modules/billing/plan.resolver';
 import { SubscriptionResolver } from '../modules/billing/subscription.resolver';
 
@@ -17,6 +19,7 @@ export const FEATURE_MODULES = [
   AuditModule,
   WidgetModule,
   BillingModule,
+  DocumentModule,
 ];
 export const RESOLVERS = [
   TenantResolver,
@@ -25,4 +28,5 @@ export const RESOLVERS = [
   WidgetResolver,
   PlanResolver,
   SubscriptionResolver,
+  DocumentResolver,
 ];

@@ -39,7 +39,7 @@ export function registerDbAndDemoCommands(
     .action(async (o) =>
       run(o.json, async () => {
         const result = await withDatabase(async (s, config) => {
-          const seeded = await seedDemo(s.tenants, s.plans);
+          const seeded = await seedDemo(s.tenants, s.plans, s.documents);
           if (seeded.created) saveDemoKeys(config.embedded.dataDir, seeded);
           return seeded;
         });

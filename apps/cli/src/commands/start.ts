@@ -37,7 +37,7 @@ export function registerStartCommand(program: Command): void {
           : 'database schema is up to date',
       );
       const services = await createServices(target.appUrl, config, 'aftale-start');
-      const seeded = await seedDemo(services.tenants, services.plans);
+      const seeded = await seedDemo(services.tenants, services.plans, services.documents);
       await services.close();
       if (seeded.created) saveDemoKeys(config.embedded.dataDir, seeded);
       const demoKeys = loadDemoKeys(config.embedded.dataDir, seeded.tenantId);

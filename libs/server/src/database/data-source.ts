@@ -4,6 +4,12 @@ import { AuditEventEntity } from './entities/audit-event.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { Foundation1763800000000 } from './migrations/1763800000000-foundation';
 import { PlansAndBilling1763900000000 } from './migrations/1763900000000-plans-and-billing';
+import { Documents1764000000000 } from './migrations/1764000000000-documents';
+import {
+  DocumentEntity,
+  DocumentPdfEntity,
+  DocumentVersionEntity,
+} from './entities/document.entities';
 import {
   CustomerEntity,
   PlanEntity,
@@ -19,9 +25,16 @@ export const ENTITIES = [
   PlanVersionEntity,
   CustomerEntity,
   SubscriptionEntity,
+  DocumentEntity,
+  DocumentVersionEntity,
+  DocumentPdfEntity,
 ];
 /** Every migration, in order. Explicit and committed; `synchronize` is never used. */
-export const MIGRATIONS = [Foundation1763800000000, PlansAndBilling1763900000000];
+export const MIGRATIONS = [
+  Foundation1763800000000,
+  PlansAndBilling1763900000000,
+  Documents1764000000000,
+];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {
   return new DataSource({

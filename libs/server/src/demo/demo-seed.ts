@@ -2,6 +2,8 @@ import { AftaleError } from '@aftale/domain';
 import { INTRAS_LIKE_DEMO_PLANS } from '@aftale/pricing';
 import type { TenantService } from '../tenants/tenant.service';
 import type { PlanService } from '../plans/plan.service';
+import { DEMO_DPA_MARKDOWN, DEMO_TERMS_MARKDOWN, type SubprocessorEntry } from '@aftale/documents';
+import type { DocumentService } from '../documents/document.service';
 
 export const DEMO_SLUG = 'demo';
 
@@ -29,9 +31,27 @@ export type DemoSeedResult =
   | { created: false; tenantId: string };
 
 /** Creates the demo tenant and its plans once; running it again changes nothing. */
+/** The demo vendor's sub-processors (Bilag B), kept as data. Fictional but plausible. */
+export const DEMO_SUBPROCESSORS: SubprocessorEntry[] = [
+  { name: 'Nordisk Hosting A/S', location: 'DK', purpose: 'Drift og hosting af platformen' },
+  {
+    name: 'Amazon Web Services EMEA SARL',
+    location: 'IE, DE',
+    purpose: 'Backup og lagring',
+    legalBasis: 'EU',
+  },
+  {
+    name: 'Postmark (ActiveCampaign LLC)',
+    location: 'US',
+    purpose: 'Udsendelse af e-mails',
+    legalBasis: 'EU-US Data Privacy Framework',
+  },
+];
+
 export async function seedDemo(
   tenants: TenantService,
   plans?: PlanService,
+  documents?: DocumentService,
 ): Promise<DemoSeedResult> {
   const result = await seedDemoTenant(tenants);
   // Plans mirror the corpus's Intras prices; each is created only if missing, so a seed
@@ -45,7 +65,35 @@ export async function seedDemo(
       await plans!.create(ctx, plan, { type: 'cli' });
     }
   }
+  if (documents) await seedDemoDocuments(documents, { tenantId: result.tenantId });
   return result;
+}
+
+/** A published Danish DPA (standard-clause structure, annexes A-D) and terms, once. */
+async function seedDemoDocuments(
+  documents: DocumentService,
+  ctx: { tenantId: string },
+): Promise<void> {
+  for (const [kind, markdown] of [
+    ['dpa', DEMO_DPA_MARKDOWN],
+    ['terms', DEMO_TERMS_MARKDOWN],
+  ] as const) {
+    if (await documents.current(ctx, kind)) continue;
+    const { version } = await documents.import(
+      ctx,
+      { kind, format: 'markdown', sourceName: `demo-${kind}.md` },
+      markdown,
+      { type: 'cli' },
+    );
+    if (kind === 'dpa')
+      await documents.updateDraft(
+        ctx,
+        version.id,
+        { subprocessors: DEMO_SUBPROCESSORS },
+        { type: 'cli' },
+      );
+    await documents.publish(ctx, version.id, { type: 'cli' });
+  }
 }
 
 async function seedDemoTenant(tenants: TenantService): Promise<DemoSeedResult> {
