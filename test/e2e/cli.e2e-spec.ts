@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApiKey } from '@aftale/domain';
 import { createServices } from '@aftale/server';
@@ -182,6 +184,131 @@ describe('aftale CLI', () => {
       '--json',
     );
     expect(JSON.parse(unknownPeriod.stderr).error.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('imports, publishes and renders a document to HTML and PDF', () => {
+    aftale('tenant', 'create', '--name', 'Docs Vendor', '--slug', 'docs-vendor', '--json');
+    const dir = mkdtempSync(join(tmpdir(), 'aftale-cli-doc-'));
+    const md = join(dir, 'dpa.md');
+    writeFileSync(
+      md,
+      '# Databehandleraftale\n\n## 1. Parter\n\nDen dataansvarlige: {{client.name}}, CVR #CLIENT_CVR#.\n\nDatabehandler: {{vendor.name}}.\n',
+    );
+    const imported = aftale(
+      'document',
+      'import',
+      '--tenant',
+      'docs-vendor',
+      '--kind',
+      'dpa',
+      '--file',
+      md,
+      '--publish',
+      '--json',
+    );
+    expect(imported.stderr).toBe('');
+    const out = JSON.parse(imported.stdout);
+    expect(out).toMatchObject({
+      status: 'published',
+      version: 1,
+      unknownPlaceholders: [],
+      warnings: [],
+    });
+    expect(out.placeholders.map((p: { raw: string }) => p.raw)).toEqual([
+      '{{client.name}}',
+      '#CLIENT_CVR#',
+      '{{vendor.name}}',
+    ]);
+    const valuesFile = join(dir, 'values.json');
+    writeFileSync(
+      valuesFile,
+      JSON.stringify({ client: { name: 'Min Dag Min Energi ApS', cvr: '45629627' } }),
+    );
+    const html = join(dir, 'out.html');
+    const pdf = join(dir, 'out.pdf');
+    const rendered = aftale(
+      'document',
+      'render',
+      '--tenant',
+      'docs-vendor',
+      '--version',
+      out.versionId,
+      '--values',
+      valuesFile,
+      '--html',
+      html,
+      '--pdf',
+      pdf,
+      '--json',
+    );
+    expect(rendered.stderr).toBe('');
+    expect(readFileSync(html, 'utf8')).toContain('Min Dag Min Energi ApS, CVR 45629627');
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Min Dag Min Energi ApS, CVR 45629627');
+    expect(text).toContain('Docs Vendor');
+  });
+
+  it('reports the IT-Bilen blanks and refuses to publish them', () => {
+    const file = join(root, '..', 'shared', 'corpus', 'itbilen-dpa-standard-clauses.txt');
+    const run = aftale(
+      'document',
+      'import',
+      '--tenant',
+      'docs-vendor',
+      '--kind',
+      'dpa',
+      '--file',
+      file,
+      '--publish',
+      '--json',
+    );
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stderr).error;
+    expect(error.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(error.problems)).toMatch(/Firma navn/);
+    const draft = JSON.parse(
+      aftale(
+        'document',
+        'import',
+        '--tenant',
+        'docs-vendor',
+        '--kind',
+        'dpa',
+        '--file',
+        file,
+        '--json',
+      ).stdout,
+    );
+    const blanks = draft.suspectedBlanks.map((b: { text: string }) => b.text);
+    expect(blanks).toEqual(
+      expect.arrayContaining(['Firma navn', 'xxxx', 'CVR. nr.: xxx', 'Dato: x/x-2024']),
+    );
+    expect(draft.suspectedBlanks.every((b: { line?: number }) => typeof b.line === 'number')).toBe(
+      true,
+    );
+  });
+
+  it('refuses a 50 MB file without reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aftale-cli-big-'));
+    const big = join(dir, 'big.docx');
+    writeFileSync(big, '');
+    truncateSync(big, 50 * 1024 * 1024);
+    const run = aftale(
+      'document',
+      'import',
+      '--tenant',
+      'docs-vendor',
+      '--kind',
+      'dpa',
+      '--file',
+      big,
+      '--json',
+    );
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr).error.problems[0]).toMatchObject({
+      field: '--file',
+      message: expect.stringMatching(/50\.0 MB; at most 10 MB/),
+    });
   });
 
   it('stops on invalid configuration, naming the variable', () => {

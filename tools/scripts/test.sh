@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 
+echo "== browser"
+# Chromium and poppler (pdftotext, pdfsig) from Debian, for PDF and browser tests.
+bash tools/scripts/ensure-chromium.sh
 echo "== typecheck"
 npx tsc -p tsconfig.json --noEmit
 echo "== lint"

@@ -5,6 +5,8 @@ import { registerKeyCommands } from './commands/key';
 import { registerDbAndDemoCommands } from './commands/db-and-demo';
 import { registerStartCommand } from './commands/start';
 import { registerPlanCommands } from './commands/plan';
+import { registerDocumentCommands } from './commands/document';
+import { PdfRenderer, pdfRenderFn } from '@aftale/server';
 
 /** Runs one command, turning typed errors into a clear message and exit code. */
 async function run(json: boolean, fn: () => Promise<void>): Promise<void> {
@@ -27,6 +29,10 @@ registerTenantCommands(program, run);
 registerKeyCommands(program, run);
 registerDbAndDemoCommands(program, run);
 registerPlanCommands(program, run);
+registerDocumentCommands(program, run, async () => {
+  const renderer = new PdfRenderer({ concurrency: 1 });
+  return { render: pdfRenderFn(renderer), close: () => renderer.close() };
+});
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error, false);

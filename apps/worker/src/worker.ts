@@ -5,6 +5,10 @@ import {
   pruneRateLimitsJob,
   advanceInvoicePeriodsJob,
   stripeEventJob,
+  documentPdfJob,
+  pdfRenderFn,
+  DOCUMENT_PDF_QUEUE,
+  PdfRenderer,
   type AppConfig,
   type JobHandler,
   type Logger,
@@ -12,8 +16,9 @@ import {
 } from '@aftale/server';
 
 /** Every queue this worker serves. PDFs, webhooks and e-mail join here. */
-export function handlersFor(services: Services): Record<string, JobHandler> {
+export function handlersFor(services: Services, pdf: PdfRenderer): Record<string, JobHandler> {
   return {
+    [DOCUMENT_PDF_QUEUE]: documentPdfJob(services.documents, pdfRenderFn(pdf)),
     [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
     [QUEUES.advanceInvoicePeriods]: advanceInvoicePeriodsJob(services.subscriptions),
     [QUEUES.stripeEvent]: stripeEventJob(services.subscriptions),
@@ -37,9 +42,17 @@ export async function startWorker(
   services: Services,
   appUrl: string,
   logger: Logger,
-  handlers: Record<string, JobHandler> = handlersFor(services),
+  handlers?: Record<string, JobHandler>,
 ): Promise<RunningWorker> {
-  const worker = new JobWorker(services.db, appUrl, handlers, config.worker, logger);
+  // One Chromium pool per worker process, bounded by its cores; browsers start on demand.
+  const pdf = new PdfRenderer({ logger });
+  const worker = new JobWorker(
+    services.db,
+    appUrl,
+    handlers ?? handlersFor(services, pdf),
+    config.worker,
+    logger,
+  );
   await worker.start();
   const schedule = async () => {
     try {
@@ -60,6 +73,7 @@ export async function startWorker(
     stop: async () => {
       clearInterval(timer);
       await worker.stop();
+      await pdf.close();
     },
   };
 }

@@ -25,3 +25,4 @@ export * from './billing/billing-factory';
 export * from './database/entities/document.entities';
 export * from './documents/document.service';
 export * from './documents/document-pdf.job';
+export * from './pdf';

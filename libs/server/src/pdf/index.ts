@@ -1,0 +1,4 @@
+export * from './chromium';
+export * from './pdf-html';
+export * from './pdf-renderer';
+export * from './pdf-render-fn';
