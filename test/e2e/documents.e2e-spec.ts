@@ -251,6 +251,10 @@ describe('documents over GraphQL', () => {
         contentBase64: Buffer.from([0, 1, 2, 3, 255, 254, 0, 0, 7]).toString('base64'),
       },
     ],
+    [
+      'an 11 MB file',
+      { format: 'docx', contentBase64: Buffer.alloc(11 * 1024 * 1024, 1).toString('base64') },
+    ],
   ])('refuses %s with a clear error on file, storing nothing', async (_label, input) => {
     const before = await counts();
     const res = await api.gql(IMPORT, { key: sk, variables: { input: { kind: 'dpa', ...input } } });

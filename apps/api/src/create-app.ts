@@ -25,7 +25,8 @@ export async function createApiApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     trustProxy: config.http.trustProxy,
-    bodyLimit: 1024 * 1024,
+    // Room for a 10 MB document sent base64 in importDocument; larger files get a typed error.
+    bodyLimit: 15 * 1024 * 1024,
     // Honour a caller's request id so logs join up across systems; otherwise make one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
