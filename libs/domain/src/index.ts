@@ -3,3 +3,4 @@ export * from './lib/api-key';
 export * from './lib/cvr';
 export * from './lib/validation';
 export * from './lib/tenant';
+export * from './lib/widget-contract';
