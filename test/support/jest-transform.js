@@ -19,6 +19,7 @@ const swc = createTransformer({
       '@aftale/server': ['libs/server/src/index.ts'],
       '@aftale/pricing': ['libs/pricing/src/index.ts'],
       '@aftale/documents': ['libs/documents/src/index.ts'],
+      '@aftale/evidence': ['libs/evidence/src/index.ts'],
     },
   },
   module: { type: 'commonjs' },
