@@ -13,6 +13,7 @@ import {
   PlanService,
   SubscriptionService,
   DocumentService,
+  AcceptanceService,
   type AppConfig,
   type Billing,
   type Logger,
@@ -49,6 +50,7 @@ export class ServicesModule {
       { provide: PlanService, useValue: services.plans },
       { provide: SubscriptionService, useValue: services.subscriptions },
       { provide: DocumentService, useValue: services.documents },
+      { provide: AcceptanceService, useValue: services.acceptances },
     ];
     return {
       module: ServicesModule,

@@ -26,3 +26,6 @@ export * from './database/entities/document.entities';
 export * from './documents/document.service';
 export * from './documents/document-pdf.job';
 export * from './pdf';
+export * from './database/entities/acceptance.entities';
+export * from './acceptances/acceptance.service';
+export * from './acceptances/acceptance-token';

@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { PlanService } from './plans/plan.service';
 import { SubscriptionService } from './subscriptions/subscription.service';
 import { DocumentService } from './documents/document.service';
+import { AcceptanceService } from './acceptances/acceptance.service';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
 
@@ -21,12 +22,13 @@ export interface Services {
   plans: PlanService;
   subscriptions: SubscriptionService;
   documents: DocumentService;
+  acceptances: AcceptanceService;
   close(): Promise<void>;
 }
 
 export async function createServices(
   appUrl: string,
-  config: Pick<AppConfig, 'database' | 'stripe'>,
+  config: Pick<AppConfig, 'database' | 'stripe' | 'acceptanceTokenSecret'>,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
   billing: BillingProvider | null = createBilling(config).provider,
@@ -38,6 +40,8 @@ export async function createServices(
   const apiKeys = new ApiKeyService(db, audit);
   const tenants = new TenantService(db, apiKeys, audit);
   const plans = new PlanService(db, audit);
+  const subscriptions = new SubscriptionService(db, plans, audit, billing);
+  const documents = new DocumentService(db, audit);
   return {
     db,
     audit,
@@ -45,8 +49,16 @@ export async function createServices(
     tenants,
     rateLimiter: new RateLimiter(db),
     plans,
-    subscriptions: new SubscriptionService(db, plans, audit, billing),
-    documents: new DocumentService(db, audit),
+    subscriptions,
+    documents,
+    acceptances: new AcceptanceService(
+      db,
+      plans,
+      subscriptions,
+      documents,
+      audit,
+      config.acceptanceTokenSecret,
+    ),
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

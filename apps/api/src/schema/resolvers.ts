@@ -8,6 +8,9 @@ import { WidgetModule } from '../modules/widget/widget.module';
 import { WidgetResolver } from '../modules/widget/widget.resolver';
 import { BillingModule } from '../modules/billing/billing.module';
 import { DocumentModule } from '../modules/document/document.module';
+import { PublicWidgetModule } from '../modules/public-widget/public-widget.module';
+import { AcceptanceModule } from '../modules/acceptance/acceptance.module';
+import { AcceptanceResolver } from '../modules/acceptance/acceptance.resolver';
 import { DocumentResolver } from '../modules/document/document.resolver';
 import { PlanResolver } from '../modules/billing/plan.resolver';
 import { SubscriptionResolver } from '../modules/billing/subscription.resolver';
@@ -20,6 +23,8 @@ export const FEATURE_MODULES = [
   WidgetModule,
   BillingModule,
   DocumentModule,
+  PublicWidgetModule,
+  AcceptanceModule,
 ];
 export const RESOLVERS = [
   TenantResolver,
@@ -29,4 +34,5 @@ export const RESOLVERS = [
   PlanResolver,
   SubscriptionResolver,
   DocumentResolver,
+  AcceptanceResolver,
 ];

@@ -6,10 +6,12 @@ const OWNER_URL = 'postgres://aftale_owner:owner-secret@db.internal:5432/aftale?
 const APP_PASSWORD = 'app-password-0123456789';
 
 /** A complete, valid production environment. */
+const TOKEN_SECRET = 'acceptance-token-secret-0123456789abcdef';
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: OWNER_URL,
   DATABASE_APP_PASSWORD: APP_PASSWORD,
+  ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
 };
 
 /** Runs `fn`, expecting a ConfigError, and returns it. */
@@ -201,7 +203,11 @@ describe('loadConfig', () => {
   describe('production', () => {
     it('requires DATABASE_URL, naming it with an example', () => {
       const error = configError(() =>
-        loadConfig({ NODE_ENV: 'production', DATABASE_APP_PASSWORD: APP_PASSWORD }),
+        loadConfig({
+          NODE_ENV: 'production',
+          DATABASE_APP_PASSWORD: APP_PASSWORD,
+          ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+        }),
       );
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]?.startsWith('DATABASE_URL:')).toBe(true);
@@ -221,7 +227,11 @@ describe('loadConfig', () => {
 
     it('requires DATABASE_APP_PASSWORD unless DATABASE_APP_URL is set', () => {
       const error = configError(() =>
-        loadConfig({ NODE_ENV: 'production', DATABASE_URL: OWNER_URL }),
+        loadConfig({
+          NODE_ENV: 'production',
+          DATABASE_URL: OWNER_URL,
+          ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+        }),
       );
       expect(error.problems).toHaveLength(1);
       expect(error.problems[0]?.startsWith('DATABASE_APP_PASSWORD:')).toBe(true);
@@ -230,8 +240,17 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         DATABASE_URL: OWNER_URL,
         DATABASE_APP_URL: 'postgres://app:app-secret@db.internal:5432/aftale',
+        ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
       });
       expect(config.env).toBe('production');
+    });
+
+    it('requires ACCEPTANCE_TOKEN_SECRET, so replicas sign tokens alike', () => {
+      const { ACCEPTANCE_TOKEN_SECRET: _omitted, ...rest } = production;
+      const error = configError(() => loadConfig(rest));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^ACCEPTANCE_TOKEN_SECRET: required in production.*e\.g\./);
+      expect(loadConfig(production).acceptanceTokenSecret).toBe(TOKEN_SECRET);
     });
 
     it('turns GraphQL introspection off', () => {

@@ -67,6 +67,14 @@ const envSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a webhook signing secret, e.g. whsec_3Jk…')
     .optional(),
   STRIPE_API_URL: z.url({ error: 'must be a URL, e.g. https://api.stripe.com' }).optional(),
+  ACCEPTANCE_TOKEN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters, e.g. ACCEPTANCE_TOKEN_SECRET=<48 random characters>')
+    .optional(),
+  DEMO_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_[0-9A-Za-z]{38}$/, 'must be a publishable key, e.g. pk_test_…')
+    .optional(),
   WORKER_CONCURRENCY: positiveInt(2).default(2),
   WORKER_POLL_MS: positiveInt(1000).default(1000),
 });
@@ -91,6 +99,10 @@ export interface AppConfig {
   worker: { concurrency: number; pollMs: number };
   /** Stripe billing; null runs the invoice provider (the vendor invoices by hand). */
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | null;
+  /** Signs the acceptance tokens the widget hands to the vendor's page. */
+  acceptanceTokenSecret: string;
+  /** The demo tenant's publishable key, for the /demo checkout page (local only). */
+  demoPublishableKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +138,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         'DATABASE_APP_PASSWORD: required in production unless DATABASE_APP_URL is set, e.g. DATABASE_APP_PASSWORD=<24 random characters>',
       );
     }
+  }
+  if (e.NODE_ENV === 'production' && !e.ACCEPTANCE_TOKEN_SECRET) {
+    problems.push(
+      'ACCEPTANCE_TOKEN_SECRET: required in production (it signs acceptance tokens; every API replica needs the same one), e.g. ACCEPTANCE_TOKEN_SECRET=<48 random characters>',
+    );
   }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     problems.push(
@@ -167,6 +184,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
             apiUrl: e.STRIPE_API_URL,
           }
         : null,
+    acceptanceTokenSecret:
+      e.ACCEPTANCE_TOKEN_SECRET ?? 'aftale-local-development-acceptance-token-secret',
+    demoPublishableKey: e.DEMO_PUBLISHABLE_KEY,
   };
 }
 

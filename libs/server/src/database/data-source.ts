@@ -5,6 +5,8 @@ import { TenantEntity } from './entities/tenant.entity';
 import { Foundation1763800000000 } from './migrations/1763800000000-foundation';
 import { PlansAndBilling1763900000000 } from './migrations/1763900000000-plans-and-billing';
 import { Documents1764000000000 } from './migrations/1764000000000-documents';
+import { Acceptances1764100000000 } from './migrations/1764100000000-acceptances';
+import { AcceptanceDocumentEntity, AcceptanceEntity } from './entities/acceptance.entities';
 import {
   DocumentEntity,
   DocumentPdfEntity,
@@ -28,12 +30,15 @@ export const ENTITIES = [
   DocumentEntity,
   DocumentVersionEntity,
   DocumentPdfEntity,
+  AcceptanceEntity,
+  AcceptanceDocumentEntity,
 ];
 /** Every migration, in order. Explicit and committed; `synchronize` is never used. */
 export const MIGRATIONS = [
   Foundation1763800000000,
   PlansAndBilling1763900000000,
   Documents1764000000000,
+  Acceptances1764100000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {

@@ -1,0 +1,25 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from '../../../../common/json.scalar';
+
+@ObjectType('AcceptedDocument')
+export class AcceptedDocumentOutput {
+  @Field() kind!: string;
+  @Field(() => ID) versionId!: string;
+  @Field({ description: 'SHA-256 of the exact HTML the customer was shown.' }) htmlSha256!: string;
+}
+
+@ObjectType('Acceptance', {
+  description: 'An accepted sign-up: append-only evidence of who agreed to what, when.',
+})
+export class AcceptanceOutput {
+  @Field(() => ID) id!: string;
+  @Field() source!: string;
+  @Field(() => ID, { nullable: true }) subscriptionId!: string | null;
+  @Field() companyCvr!: string;
+  @Field(() => GraphQLJSONObject) company!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'The evidence record (canonical JSON, hashed).' })
+  evidence!: Record<string, unknown>;
+  @Field() evidenceSha256!: string;
+  @Field(() => [AcceptedDocumentOutput]) documents!: AcceptedDocumentOutput[];
+  @Field() createdAt!: Date;
+}

@@ -1,0 +1,419 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import {
+  AftaleError,
+  DEFAULT_CONSENT_TEXT,
+  WIDGET_API_VERSION,
+  checkCvr,
+  parseInput,
+  type Locale,
+  type WidgetAcceptanceResponse,
+  type WidgetConfig,
+  type WidgetPreviewResponse,
+} from '@aftale/domain';
+import { canonicalJson, type DocumentValues } from '@aftale/documents';
+import {
+  AcceptanceDocumentEntity,
+  AcceptanceEntity,
+} from '../database/entities/acceptance.entities';
+import { DocumentEntity, type DocumentVersionEntity } from '../database/entities/document.entities';
+import { TenantEntity } from '../database/entities/tenant.entity';
+import {
+  PG_UNIQUE_VIOLATION,
+  pgErrorCode,
+  type Database,
+  type TenantContext,
+} from '../tenancy/database';
+import type { Actor, AuditService } from '../audit/audit.service';
+import type { PlanService } from '../plans/plan.service';
+import type { SubscriptionService } from '../subscriptions/subscription.service';
+import type { DocumentService } from '../documents/document.service';
+import { readAcceptanceToken, signAcceptanceToken } from './acceptance-token';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+const companySchema = z.strictObject({
+  name: text(200),
+  address: text(200),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, 'a Danish postal code has 4 digits, e.g. 2100'),
+  city: text(100),
+  cvr: z.string().transform((value, ctx) => {
+    const check = checkCvr(value);
+    if (!check.valid) {
+      ctx.addIssue({ code: 'custom', message: `${check.reason} Example: 37308838` });
+      return z.NEVER;
+    }
+    return check.cvr;
+  }),
+  contactName: text(200),
+  contactEmail: z.email('an e-mail address, e.g. it@kunde.dk').max(254),
+});
+
+const previewSchema = z.strictObject({
+  company: companySchema,
+  planCode: z.string().min(1, 'choose a plan'),
+  custom: z.record(z.string(), z.string().max(500, 'at most 500 characters')).optional(),
+  locale: z.enum(['da', 'en']).optional(),
+});
+
+const acceptanceSchema = previewSchema.extend({
+  users: z.int({ error: 'must be a whole number of users' }),
+  period: z.enum(['month', 'quarter', 'year'], { error: 'month, quarter or year' }),
+  documentVersionIds: z.array(z.string()).min(1, 'the documents the customer read').max(5),
+  consent: z.literal(true, { error: 'the consent box must be ticked' }),
+  consentText: z.string().max(1000),
+  clientTime: z.string().max(64).optional(),
+  pageUrl: z.string().max(2000).optional(),
+  widgetVersion: z.string().max(64).optional(),
+});
+
+export interface RequestFacts {
+  idempotencyKey: string;
+  ip: string;
+  /** How the IP was learnt: the socket, a trusted proxy header, or the vendor's own report. */
+  ipSource: 'socket' | 'trusted-proxy' | 'vendor-reported';
+  userAgent: string;
+  origin: string | null;
+}
+
+/**
+ * The widget's public surface and the acceptance itself: durable before it is
+ * acknowledged, idempotent per key, append-only, with the exact documents shown.
+ */
+export class AcceptanceService {
+  constructor(
+    private readonly db: Database,
+    private readonly plans: PlanService,
+    private readonly subscriptions: SubscriptionService,
+    private readonly documents: DocumentService,
+    private readonly audit: AuditService,
+    private readonly tokenSecret: string,
+  ) {}
+
+  async widgetConfig(ctx: TenantContext): Promise<WidgetConfig> {
+    const tenant = await this.db.inTenant(ctx, (em) =>
+      em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }),
+    );
+    const plans = await this.plans.list(ctx);
+    const current = await this.currentDocuments(ctx);
+    const customFields = current.flatMap(({ version }) =>
+      version.customFields.map((f) => ({
+        path: f.path,
+        label: f.label,
+        required: f.required,
+        kind: f.rule.kind,
+        ...(f.rule.kind === 'regex' ? { pattern: f.rule.pattern } : {}),
+        maxLength: f.rule.maxLength,
+      })),
+    );
+    return {
+      apiVersion: WIDGET_API_VERSION,
+      vendor: { name: tenant.name, legalName: tenant.legalName },
+      defaultLocale: tenant.defaultLocale,
+      plans: plans.map(({ plan, version }) => ({
+        code: plan.code,
+        name: version.definition.name,
+        description: version.definition.description,
+        modules: version.definition.modules,
+        definition: version.definition as unknown as Record<string, unknown>,
+      })),
+      documents: current.map(({ document, version }) => ({
+        kind: document.kind,
+        versionId: version.id,
+        version: version.version ?? 0,
+        title: document.title,
+        contentHash: version.contentHash ?? '',
+      })),
+      consentText: DEFAULT_CONSENT_TEXT,
+      customFields: [...new Map(customFields.map((f) => [f.path, f])).values()],
+    };
+  }
+
+  async preview(ctx: TenantContext, input: unknown): Promise<WidgetPreviewResponse> {
+    const data = parseInput(previewSchema, input, '');
+    const rendered = await this.renderAll(ctx, data, new Date());
+    return {
+      documents: rendered.map((r) => ({
+        kind: r.document.kind,
+        versionId: r.version.id,
+        version: r.version.version ?? 0,
+        title: r.document.title,
+        contentHash: r.version.contentHash ?? '',
+        html: r.html,
+      })),
+    };
+  }
+
+  async accept(
+    ctx: TenantContext,
+    input: unknown,
+    facts: RequestFacts,
+    actor: Actor,
+    source: 'widget' | 'api' = 'widget',
+  ): Promise<WidgetAcceptanceResponse> {
+    if (!/^[A-Za-z0-9._:-]{8,200}$/.test(facts.idempotencyKey)) {
+      throw AftaleError.field(
+        'Idempotency-Key',
+        'send 8-200 letters, digits or . _ : -, e.g. a UUID made once per attempt',
+      );
+    }
+    const existing = await this.byKey(ctx, facts.idempotencyKey);
+    if (existing) return existing;
+
+    const data = parseInput(acceptanceSchema, input, '');
+    const locale: Locale = data.locale ?? 'da';
+    if (data.consentText !== DEFAULT_CONSENT_TEXT[locale]) {
+      throw AftaleError.field(
+        'consentText',
+        'is not the consent text the vendor shows; reload the page',
+      );
+    }
+    const now = new Date();
+    const rendered = await this.renderAll(ctx, data, now);
+    const current = rendered.map((r) => r.version.id).sort();
+    if (canonicalJson([...data.documentVersionIds].sort()) !== canonicalJson(current)) {
+      throw new AftaleError(
+        'CONFLICT',
+        'The vendor has published a new version of its documents; reload and read them again.',
+        [{ field: 'documentVersionIds', message: 'not the current versions' }],
+      );
+    }
+    const { plan, version: planVersion } = await this.plans.current(ctx, data.planCode);
+    if (plan.archived)
+      throw AftaleError.field('planCode', `the plan "${data.planCode}" is no longer sold`);
+
+    // The subscription first (its own idempotency key): a crash after it leaves no
+    // acceptance, and the retry with the same key finds the subscription and completes.
+    const subscription = await this.subscriptions.create(
+      ctx,
+      {
+        planCode: data.planCode,
+        users: data.users,
+        period: data.period,
+        idempotencyKey: `acc:${facts.idempotencyKey}`.slice(0, 200),
+        customer: {
+          companyName: data.company.name,
+          cvr: data.company.cvr,
+          email: data.company.contactEmail,
+        },
+      },
+      actor,
+      now,
+    );
+
+    const evidence = {
+      schema: 'aftale.evidence/v1',
+      tenantId: ctx.tenantId,
+      source,
+      idempotencyKey: facts.idempotencyKey,
+      serverTime: now.toISOString(),
+      clientTime: data.clientTime ?? null,
+      locale,
+      company: data.company,
+      signer: { name: data.company.contactName, email: data.company.contactEmail },
+      custom: data.custom ?? {},
+      plan: {
+        code: data.planCode,
+        versionId: planVersion.id,
+        version: planVersion.version,
+        users: data.users,
+        period: data.period,
+      },
+      quote: subscription.quote,
+      consent: { text: data.consentText, sha256: sha256(data.consentText) },
+      documents: rendered.map((r) => ({
+        kind: r.document.kind,
+        versionId: r.version.id,
+        version: r.version.version,
+        templateSha256: r.version.contentHash,
+        htmlSha256: sha256(r.html),
+      })),
+      request: {
+        ip: facts.ip,
+        ipSource: facts.ipSource,
+        userAgent: facts.userAgent.slice(0, 1000),
+        origin: facts.origin,
+        pageUrl: data.pageUrl ?? null,
+        widgetVersion: data.widgetVersion ?? null,
+      },
+      billing: {
+        subscriptionId: subscription.id,
+        provider: subscription.provider,
+        providerRef: subscription.providerSubscriptionRef,
+      },
+    };
+    const evidenceJson = canonicalJson(evidence);
+
+    try {
+      const saved = await this.db.inTenant(ctx, async (em) => {
+        const row = await em.save(
+          em.create(AcceptanceEntity, {
+            tenantId: ctx.tenantId,
+            idempotencyKey: facts.idempotencyKey,
+            subscriptionId: subscription.id,
+            planVersionId: planVersion.id,
+            company: data.company,
+            companyCvr: data.company.cvr,
+            evidence: evidence as unknown as Record<string, unknown>,
+            evidenceJson,
+            evidenceSha256: sha256(evidenceJson),
+            source,
+          }),
+        );
+        for (const r of rendered) {
+          await em.insert(AcceptanceDocumentEntity, {
+            acceptanceId: row.id,
+            tenantId: ctx.tenantId,
+            kind: r.document.kind,
+            versionId: r.version.id,
+            html: r.html,
+            htmlSha256: sha256(r.html),
+          });
+        }
+        await this.audit.record(em, ctx, actor, {
+          action: 'acceptance.created',
+          targetType: 'acceptance',
+          targetId: row.id,
+          details: { planCode: data.planCode, source },
+        });
+        return row;
+      });
+      return this.response(saved, subscription);
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
+        const winner = await this.byKey(ctx, facts.idempotencyKey);
+        if (winner) return winner; // a concurrent retry with the same key got there first
+      }
+      throw error;
+    }
+  }
+
+  /** For the vendor's backend: is this token ours, for this tenant, and what was accepted? */
+  async verifyToken(ctx: TenantContext, token: string): Promise<AcceptanceEntity> {
+    const read = readAcceptanceToken(this.tokenSecret, token);
+    if (!read || read.tenantId !== ctx.tenantId) {
+      throw new AftaleError('NOT_FOUND', 'The acceptance token is not valid for this tenant.', [
+        { field: 'token', message: 'invalid or foreign' },
+      ]);
+    }
+    return this.get(ctx, read.acceptanceId);
+  }
+
+  async get(ctx: TenantContext, id: string): Promise<AcceptanceEntity> {
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw AftaleError.field('id', 'must be an acceptance id (a UUID)');
+    const row = await this.db.inTenant(ctx, (em) => em.findOneBy(AcceptanceEntity, { id }));
+    if (!row) throw new AftaleError('NOT_FOUND', `No acceptance with id ${id}`);
+    return row;
+  }
+
+  async list(ctx: TenantContext, limit = 50): Promise<AcceptanceEntity[]> {
+    return this.db.inTenant(ctx, (em) =>
+      em.find(AcceptanceEntity, {
+        order: { createdAt: 'DESC' },
+        take: Math.min(Math.max(limit, 1), 200),
+      }),
+    );
+  }
+
+  async documentsOf(ctx: TenantContext, id: string): Promise<AcceptanceDocumentEntity[]> {
+    return this.db.inTenant(ctx, (em) =>
+      em.find(AcceptanceDocumentEntity, { where: { acceptanceId: id }, order: { kind: 'ASC' } }),
+    );
+  }
+
+  private async byKey(ctx: TenantContext, key: string): Promise<WidgetAcceptanceResponse | null> {
+    const row = await this.db.inTenant(ctx, (em) =>
+      em.findOneBy(AcceptanceEntity, { idempotencyKey: key }),
+    );
+    if (!row) return null;
+    const subscription = row.subscriptionId
+      ? await this.subscriptions.get(ctx, row.subscriptionId)
+      : null;
+    return this.response(row, subscription);
+  }
+
+  private response(
+    row: AcceptanceEntity,
+    subscription: { id: string; status: string; trialEndsAt: Date | null } | null,
+  ): WidgetAcceptanceResponse {
+    return {
+      acceptanceId: row.id,
+      token: signAcceptanceToken(this.tokenSecret, row.id, row.tenantId, row.createdAt.getTime()),
+      subscription: subscription
+        ? {
+            id: subscription.id,
+            status: subscription.status,
+            trialEndsAt: subscription.trialEndsAt?.toISOString() ?? null,
+          }
+        : { id: '', status: 'none', trialEndsAt: null },
+    };
+  }
+
+  private async currentDocuments(
+    ctx: TenantContext,
+  ): Promise<Array<{ document: DocumentEntity; version: DocumentVersionEntity }>> {
+    const out: Array<{ document: DocumentEntity; version: DocumentVersionEntity }> = [];
+    for (const kind of ['dpa', 'terms'] as const) {
+      const version = await this.documents.current(ctx, kind);
+      if (!version) continue;
+      const document = await this.db.inTenant(ctx, (em) =>
+        em.findOneByOrFail(DocumentEntity, { id: version.documentId }),
+      );
+      out.push({ document, version });
+    }
+    return out;
+  }
+
+  /** The document values for what the customer typed (used for the widget's PDF copy). */
+  async valuesFor(ctx: TenantContext, input: unknown, now = new Date()): Promise<DocumentValues> {
+    return this.buildValues(ctx, parseInput(previewSchema, input, ''), now);
+  }
+
+  private async buildValues(
+    ctx: TenantContext,
+    data: z.output<typeof previewSchema>,
+    now: Date,
+  ): Promise<DocumentValues> {
+    const { version: planVersion } = await this.plans.current(ctx, data.planCode);
+    return {
+      client: {
+        name: data.company.name,
+        address: data.company.address,
+        zipCity: `${data.company.postalCode} ${data.company.city}`,
+        cvr: data.company.cvr,
+        contact: data.company.contactName,
+        contactEmail: data.company.contactEmail,
+      },
+      plan: { name: planVersion.definition.name },
+      acceptance: { date: now.toISOString().slice(0, 10) },
+      custom: data.custom ?? {},
+    };
+  }
+
+  private async renderAll(
+    ctx: TenantContext,
+    data: z.output<typeof previewSchema>,
+    now: Date,
+  ): Promise<Array<{ document: DocumentEntity; version: DocumentVersionEntity; html: string }>> {
+    const current = await this.currentDocuments(ctx);
+    if (!current.some((c) => c.document.kind === 'dpa')) {
+      throw new AftaleError(
+        'NOT_FOUND',
+        'The vendor has not published a data processing agreement yet.',
+      );
+    }
+    const values = await this.buildValues(ctx, data, now);
+    const out = [];
+    for (const c of current) {
+      const rendered = await this.documents.render(ctx, c.version.id, values, data.locale ?? 'da');
+      out.push({ ...c, html: rendered.html });
+    }
+    return out;
+  }
+}
