@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -42,7 +43,23 @@ export function registerStartCommand(program: Command): void {
       if (seeded.created) saveDemoKeys(config.embedded.dataDir, seeded);
       const demoKeys = loadDemoKeys(config.embedded.dataDir, seeded.tenantId);
 
-      const env = { ...process.env, DATABASE_URL: target.ownerUrl, NODE_ENV: config.env };
+      // The widget bundle the API serves (and the /demo page embeds); esbuild takes a second.
+      const widgetBuild = join(ROOT, 'apps/widget/build.ts');
+      if (existsSync(widgetBuild)) {
+        const built = spawnSync(
+          process.execPath,
+          [join(ROOT, 'tools/scripts/run-ts.js'), 'apps/widget/build.ts'],
+          { cwd: ROOT, stdio: 'inherit' },
+        );
+        log(built.status === 0 ? 'widget built' : 'widget build failed; /demo will not work');
+      }
+
+      const env = {
+        ...process.env,
+        DATABASE_URL: target.ownerUrl,
+        NODE_ENV: config.env,
+        ...(demoKeys ? { DEMO_PUBLISHABLE_KEY: demoKeys.publishableKey } : {}),
+      };
       const children: ChildProcess[] = [];
       let stopping = false;
       const stopAll = async (code: number) => {
@@ -93,6 +110,7 @@ export function registerStartCommand(program: Command): void {
       log('ready');
       log(`GraphQL API:  ${base}/graphql`);
       log(`Health:       ${base}/health   Ready: ${base}/ready`);
+      log(`Demo checkout: ${base}/demo   (the sign-up widget, embedded as a vendor would)`);
       log(`Demo tenant:  slug "demo" (${seeded.tenantId})`);
       if (demoKeys) {
         log(`  secret key:      ${demoKeys.secretKey}`);
