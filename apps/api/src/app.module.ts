@@ -14,6 +14,7 @@ import {
   SubscriptionService,
   DocumentService,
   AcceptanceService,
+  EvidenceLogService,
   type AppConfig,
   type Billing,
   type Logger,
@@ -51,6 +52,7 @@ export class ServicesModule {
       { provide: SubscriptionService, useValue: services.subscriptions },
       { provide: DocumentService, useValue: services.documents },
       { provide: AcceptanceService, useValue: services.acceptances },
+      { provide: EvidenceLogService, useValue: services.evidenceLog },
     ];
     return {
       module: ServicesModule,

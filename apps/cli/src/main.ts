@@ -6,6 +6,7 @@ import { registerDbAndDemoCommands } from './commands/db-and-demo';
 import { registerStartCommand } from './commands/start';
 import { registerPlanCommands } from './commands/plan';
 import { registerDocumentCommands } from './commands/document';
+import { registerProofCommands } from './commands/proof';
 import { PdfRenderer, pdfRenderFn } from '@aftale/server';
 
 /** Runs one command, turning typed errors into a clear message and exit code. */
@@ -29,10 +30,12 @@ registerTenantCommands(program, run);
 registerKeyCommands(program, run);
 registerDbAndDemoCommands(program, run);
 registerPlanCommands(program, run);
-registerDocumentCommands(program, run, async () => {
+const pdfRenderer = async () => {
   const renderer = new PdfRenderer({ concurrency: 1 });
   return { render: pdfRenderFn(renderer), close: () => renderer.close() };
-});
+};
+registerDocumentCommands(program, run, pdfRenderer);
+registerProofCommands(program, run, pdfRenderer);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error, false);

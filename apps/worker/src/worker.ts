@@ -5,6 +5,8 @@ import {
   pruneRateLimitsJob,
   advanceInvoicePeriodsJob,
   stripeEventJob,
+  evidenceSequenceJob,
+  EVIDENCE_SEQUENCE_QUEUE,
   documentPdfJob,
   pdfRenderFn,
   DOCUMENT_PDF_QUEUE,
@@ -18,6 +20,7 @@ import {
 /** Every queue this worker serves. PDFs, webhooks and e-mail join here. */
 export function handlersFor(services: Services, pdf: PdfRenderer): Record<string, JobHandler> {
   return {
+    [EVIDENCE_SEQUENCE_QUEUE]: evidenceSequenceJob(services.evidenceLog),
     [DOCUMENT_PDF_QUEUE]: documentPdfJob(services.documents, pdfRenderFn(pdf)),
     [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
     [QUEUES.advanceInvoicePeriods]: advanceInvoicePeriodsJob(services.subscriptions),
@@ -68,10 +71,35 @@ export async function startWorker(
   await schedule();
   const timer = setInterval(() => void schedule(), 5 * 60_000);
   timer.unref();
+  // Safety net for the sequencer: an acceptance whose job was absorbed by one already
+  // running still reaches the log within seconds.
+  const sweep = async () => {
+    try {
+      await services.db.inPlatform(async (em) => {
+        const rows: Array<{ tenant_id: string }> = await em.query(
+          'SELECT aftale_tenants_with_unsequenced_acceptances() AS tenant_id',
+        );
+        for (const row of rows) {
+          await services.db.inTenant({ tenantId: row.tenant_id }, (tx) =>
+            enqueueJob(
+              tx,
+              { tenantId: row.tenant_id },
+              { queue: EVIDENCE_SEQUENCE_QUEUE, singletonKey: row.tenant_id, maxAttempts: 10 },
+            ),
+          );
+        }
+      });
+    } catch (error) {
+      logger.warn({ err: (error as Error).message }, 'sequencer sweep failed');
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), 5_000);
+  sweeper.unref();
   return {
     worker,
     stop: async () => {
       clearInterval(timer);
+      clearInterval(sweeper);
       await worker.stop();
       await pdf.close();
     },

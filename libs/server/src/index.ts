@@ -29,3 +29,6 @@ export * from './pdf';
 export * from './database/entities/acceptance.entities';
 export * from './acceptances/acceptance.service';
 export * from './acceptances/acceptance-token';
+export * from './evidence/evidence-log.service';
+export * from './evidence/signing-key';
+export * from './evidence/proof-export';

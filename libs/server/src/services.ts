@@ -9,6 +9,8 @@ import { PlanService } from './plans/plan.service';
 import { SubscriptionService } from './subscriptions/subscription.service';
 import { DocumentService } from './documents/document.service';
 import { AcceptanceService } from './acceptances/acceptance.service';
+import { EvidenceLogService } from './evidence/evidence-log.service';
+import { loadLogSigningKey } from './evidence/signing-key';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
 
@@ -23,12 +25,13 @@ export interface Services {
   subscriptions: SubscriptionService;
   documents: DocumentService;
   acceptances: AcceptanceService;
+  evidenceLog: EvidenceLogService;
   close(): Promise<void>;
 }
 
 export async function createServices(
   appUrl: string,
-  config: Pick<AppConfig, 'database' | 'stripe' | 'acceptanceTokenSecret'>,
+  config: Pick<AppConfig, 'database' | 'stripe' | 'acceptanceTokenSecret' | 'evidenceSigningKey'>,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
   billing: BillingProvider | null = createBilling(config).provider,
@@ -51,6 +54,7 @@ export async function createServices(
     plans,
     subscriptions,
     documents,
+    evidenceLog: new EvidenceLogService(db, loadLogSigningKey(config.evidenceSigningKey)),
     acceptances: new AcceptanceService(
       db,
       plans,

@@ -11,6 +11,8 @@ import { DocumentModule } from '../modules/document/document.module';
 import { PublicWidgetModule } from '../modules/public-widget/public-widget.module';
 import { AcceptanceModule } from '../modules/acceptance/acceptance.module';
 import { AcceptanceResolver } from '../modules/acceptance/acceptance.resolver';
+import { EvidenceModule } from '../modules/evidence/evidence.module';
+import { EvidenceResolver } from '../modules/evidence/evidence.resolver';
 import { DocumentResolver } from '../modules/document/document.resolver';
 import { PlanResolver } from '../modules/billing/plan.resolver';
 import { SubscriptionResolver } from '../modules/billing/subscription.resolver';
@@ -25,6 +27,7 @@ export const FEATURE_MODULES = [
   DocumentModule,
   PublicWidgetModule,
   AcceptanceModule,
+  EvidenceModule,
 ];
 export const RESOLVERS = [
   TenantResolver,
@@ -35,4 +38,5 @@ export const RESOLVERS = [
   SubscriptionResolver,
   DocumentResolver,
   AcceptanceResolver,
+  EvidenceResolver,
 ];

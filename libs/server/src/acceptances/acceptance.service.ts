@@ -11,7 +11,12 @@ import {
   type WidgetConfig,
   type WidgetPreviewResponse,
 } from '@aftale/domain';
-import { canonicalJson, type DocumentValues } from '@aftale/documents';
+import type { DocumentValues } from '@aftale/documents';
+import { canonicalize } from '@aftale/evidence';
+import { enqueueJob } from '../queue/job-queue';
+
+/** The sequencer queue: one pending job per tenant integrates its new acceptances. */
+export const EVIDENCE_SEQUENCE_QUEUE = 'evidence.sequence';
 import {
   AcceptanceDocumentEntity,
   AcceptanceEntity,
@@ -176,7 +181,7 @@ export class AcceptanceService {
     const now = new Date();
     const rendered = await this.renderAll(ctx, data, now);
     const current = rendered.map((r) => r.version.id).sort();
-    if (canonicalJson([...data.documentVersionIds].sort()) !== canonicalJson(current)) {
+    if (canonicalize([...data.documentVersionIds].sort()) !== canonicalize(current)) {
       throw new AftaleError(
         'CONFLICT',
         'The vendor has published a new version of its documents; reload and read them again.',
@@ -226,12 +231,14 @@ export class AcceptanceService {
       },
       quote: subscription.quote,
       consent: { text: data.consentText, sha256: sha256(data.consentText) },
+      // `file` + `sha256` is how a proof bundle ties each shipped document to this record.
       documents: rendered.map((r) => ({
         kind: r.document.kind,
+        file: `${r.document.kind}.html`,
+        sha256: sha256(r.html),
         versionId: r.version.id,
         version: r.version.version,
         templateSha256: r.version.contentHash,
-        htmlSha256: sha256(r.html),
       })),
       request: {
         ip: facts.ip,
@@ -247,7 +254,7 @@ export class AcceptanceService {
         providerRef: subscription.providerSubscriptionRef,
       },
     };
-    const evidenceJson = canonicalJson(evidence);
+    const evidenceJson = canonicalize(evidence);
 
     try {
       const saved = await this.db.inTenant(ctx, async (em) => {
@@ -275,6 +282,12 @@ export class AcceptanceService {
             htmlSha256: sha256(r.html),
           });
         }
+        // Same transaction: the acceptance is never committed without its sequencing job.
+        await enqueueJob(em, ctx, {
+          queue: EVIDENCE_SEQUENCE_QUEUE,
+          singletonKey: ctx.tenantId,
+          maxAttempts: 10,
+        });
         await this.audit.record(em, ctx, actor, {
           action: 'acceptance.created',
           targetType: 'acceptance',

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { ConfigError, DEFAULT_APP_LOGIN, loadConfig, resolveAppUrl } from './config';
@@ -7,11 +8,15 @@ const APP_PASSWORD = 'app-password-0123456789';
 
 /** A complete, valid production environment. */
 const TOKEN_SECRET = 'acceptance-token-secret-0123456789abcdef';
+const SIGNING_KEY = generateKeyPairSync('ed25519')
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: OWNER_URL,
   DATABASE_APP_PASSWORD: APP_PASSWORD,
   ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+  EVIDENCE_SIGNING_KEY: SIGNING_KEY,
 };
 
 /** Runs `fn`, expecting a ConfigError, and returns it. */
@@ -207,6 +212,7 @@ describe('loadConfig', () => {
           NODE_ENV: 'production',
           DATABASE_APP_PASSWORD: APP_PASSWORD,
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+          EVIDENCE_SIGNING_KEY: SIGNING_KEY,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -231,6 +237,7 @@ describe('loadConfig', () => {
           NODE_ENV: 'production',
           DATABASE_URL: OWNER_URL,
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+          EVIDENCE_SIGNING_KEY: SIGNING_KEY,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -241,8 +248,20 @@ describe('loadConfig', () => {
         DATABASE_URL: OWNER_URL,
         DATABASE_APP_URL: 'postgres://app:app-secret@db.internal:5432/aftale',
         ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
+        EVIDENCE_SIGNING_KEY: SIGNING_KEY,
       });
       expect(config.env).toBe('production');
+    });
+
+    it('requires EVIDENCE_SIGNING_KEY as a PEM private key', () => {
+      const { EVIDENCE_SIGNING_KEY: _omitted, ...rest } = production;
+      const error = configError(() => loadConfig(rest));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^EVIDENCE_SIGNING_KEY: required in production.*e\.g\./);
+      const notPem = configError(() =>
+        loadConfig({ ...production, EVIDENCE_SIGNING_KEY: 'secret' }),
+      );
+      expect(notPem.message).toMatch(/EVIDENCE_SIGNING_KEY: must be an Ed25519 private key/);
     });
 
     it('requires ACCEPTANCE_TOKEN_SECRET, so replicas sign tokens alike', () => {

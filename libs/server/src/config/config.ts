@@ -71,6 +71,13 @@ const envSchema = z.object({
     .string()
     .min(32, 'must be at least 32 characters, e.g. ACCEPTANCE_TOKEN_SECRET=<48 random characters>')
     .optional(),
+  EVIDENCE_SIGNING_KEY: z
+    .string()
+    .refine((v) => v.includes('BEGIN PRIVATE KEY'), {
+      message:
+        'must be an Ed25519 private key in PKCS#8 PEM, e.g. the output of: openssl genpkey -algorithm ed25519',
+    })
+    .optional(),
   DEMO_PUBLISHABLE_KEY: z
     .string()
     .regex(/^pk_(test|live)_[0-9A-Za-z]{38}$/, 'must be a publishable key, e.g. pk_test_…')
@@ -101,6 +108,8 @@ export interface AppConfig {
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | undefined } | null;
   /** Signs the acceptance tokens the widget hands to the vendor's page. */
   acceptanceTokenSecret: string;
+  /** Ed25519 PKCS#8 PEM that signs tree heads; undefined outside production: a dev key. */
+  evidenceSigningKey: string | undefined;
   /** The demo tenant's publishable key, for the /demo checkout page (local only). */
   demoPublishableKey: string | undefined;
 }
@@ -142,6 +151,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (e.NODE_ENV === 'production' && !e.ACCEPTANCE_TOKEN_SECRET) {
     problems.push(
       'ACCEPTANCE_TOKEN_SECRET: required in production (it signs acceptance tokens; every API replica needs the same one), e.g. ACCEPTANCE_TOKEN_SECRET=<48 random characters>',
+    );
+  }
+  if (e.NODE_ENV === 'production' && !e.EVIDENCE_SIGNING_KEY) {
+    problems.push(
+      'EVIDENCE_SIGNING_KEY: required in production (it signs the evidence log; keep it secret and backed up), e.g. EVIDENCE_SIGNING_KEY="$(openssl genpkey -algorithm ed25519)"',
     );
   }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
@@ -186,6 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
         : null,
     acceptanceTokenSecret:
       e.ACCEPTANCE_TOKEN_SECRET ?? 'aftale-local-development-acceptance-token-secret',
+    evidenceSigningKey: e.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, '\n'),
     demoPublishableKey: e.DEMO_PUBLISHABLE_KEY,
   };
 }

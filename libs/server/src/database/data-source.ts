@@ -6,6 +6,7 @@ import { Foundation1763800000000 } from './migrations/1763800000000-foundation';
 import { PlansAndBilling1763900000000 } from './migrations/1763900000000-plans-and-billing';
 import { Documents1764000000000 } from './migrations/1764000000000-documents';
 import { Acceptances1764100000000 } from './migrations/1764100000000-acceptances';
+import { EvidenceLog1764200000000 } from './migrations/1764200000000-evidence-log';
 import { AcceptanceDocumentEntity, AcceptanceEntity } from './entities/acceptance.entities';
 import {
   DocumentEntity,
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   PlansAndBilling1763900000000,
   Documents1764000000000,
   Acceptances1764100000000,
+  EvidenceLog1764200000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {

@@ -1,6 +1,7 @@
 import type { JobHandler } from './job-queue';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import type { SubscriptionService } from '../subscriptions/subscription.service';
+import type { EvidenceLogService } from '../evidence/evidence-log.service';
 
 /** Queue names. Later issues add PDF sealing, webhooks and e-mail here. */
 export const QUEUES = {
@@ -54,5 +55,14 @@ export function stripeEventJob(subscriptions: SubscriptionService): JobHandler {
       { eventId: job.payload['eventId'], found: Boolean(mirrored), status: mirrored?.status },
       'mirrored Stripe subscription',
     );
+  };
+}
+
+/** Integrates a tenant's new acceptances into its Merkle log and signs a tree head. */
+export function evidenceSequenceJob(log: EvidenceLogService): JobHandler {
+  return async (_job, { tenant, log: logger }) => {
+    if (!tenant) return;
+    const added = await log.sequence(tenant);
+    logger.info({ added }, 'sequenced acceptances');
   };
 }

@@ -1,0 +1,153 @@
+import type { EntityManager } from 'typeorm';
+import { AftaleError } from '@aftale/domain';
+import {
+  inclusionProof,
+  leafHash,
+  rootFromLeafHashes,
+  signTreeHead,
+  type SignedTreeHead,
+} from '@aftale/evidence';
+import type { Database, TenantContext } from '../tenancy/database';
+import type { LogSigningKey } from './signing-key';
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+/** Most acceptances integrated per sequencer transaction. */
+const BATCH = 5000;
+
+export interface InclusionProofResult {
+  leafIndex: number;
+  leafHash: string;
+  auditPath: string[];
+  treeHead: SignedTreeHead;
+}
+
+/**
+ * The per-tenant Merkle log. The sequencer appends acceptances in (created_at, id) order
+ * and signs a tree head; a per-tenant advisory lock keeps one sequencer active per tenant
+ * however many workers run. Acceptances never wait for it: they are durable first.
+ */
+export class EvidenceLogService {
+  constructor(
+    private readonly db: Database,
+    private readonly key: LogSigningKey,
+  ) {}
+
+  /** Integrates pending acceptances; returns how many. Safe to run concurrently. */
+  async sequence(ctx: TenantContext, now = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const added = await this.db.inTenant(ctx, (em) => this.sequenceBatch(em, ctx, now));
+      total += added;
+      if (added < BATCH) return total;
+    }
+  }
+
+  private async sequenceBatch(em: EntityManager, ctx: TenantContext, now: Date): Promise<number> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('aftale-sequencer:' || $1, 0))`, [
+      ctx.tenantId,
+    ]);
+    const pending: Array<{ id: string; evidence_json: string }> = await em.query(
+      `SELECT a.id, a.evidence_json FROM acceptances a
+        WHERE NOT EXISTS (SELECT 1 FROM evidence_log l WHERE l.acceptance_id = a.id)
+        ORDER BY a.created_at, a.id LIMIT $1`,
+      [BATCH],
+    );
+    if (pending.length === 0) return 0;
+    const sizeRows: Array<{ size: string }> = await em.query(
+      'SELECT count(*) AS size FROM evidence_log',
+    );
+    let index = Number(sizeRows[0]?.size ?? 0);
+    for (const row of pending) {
+      await em.query(
+        'INSERT INTO evidence_log (tenant_id, leaf_index, acceptance_id, leaf_hash) VALUES ($1, $2, $3, $4)',
+        [ctx.tenantId, index, row.id, hex(leafHash(Buffer.from(row.evidence_json, 'utf8')))],
+      );
+      index += 1;
+    }
+    const hashes = await this.leafHashes(em);
+    const head = signTreeHead(
+      {
+        logId: ctx.tenantId,
+        treeSize: hashes.length,
+        rootHash: hex(rootFromLeafHashes(hashes)),
+        timestamp: now.getTime(),
+      },
+      this.key.privateKeyPem,
+      this.key.keyId,
+    );
+    await em.query(
+      `INSERT INTO tree_heads (tenant_id, tree_size, root_hash, timestamp_ms, key_id, signature, signed) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        ctx.tenantId,
+        head.treeSize,
+        head.rootHash,
+        head.timestamp,
+        head.keyId,
+        head.signature,
+        JSON.stringify(head),
+      ],
+    );
+    return pending.length;
+  }
+
+  async latestTreeHead(ctx: TenantContext): Promise<SignedTreeHead | null> {
+    const rows: Array<{ signed: SignedTreeHead }> = await this.db.inTenant(ctx, (em) =>
+      em.query('SELECT signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
+    );
+    return rows[0]?.signed ?? null;
+  }
+
+  async treeHeads(ctx: TenantContext, limit = 20): Promise<SignedTreeHead[]> {
+    const rows: Array<{ signed: SignedTreeHead }> = await this.db.inTenant(ctx, (em) =>
+      em.query('SELECT signed FROM tree_heads ORDER BY tree_size DESC LIMIT $1', [
+        Math.min(Math.max(limit, 1), 200),
+      ]),
+    );
+    return rows.map((r) => r.signed);
+  }
+
+  /** The audit path of an acceptance against the latest signed tree head. */
+  async inclusionProof(ctx: TenantContext, acceptanceId: string): Promise<InclusionProofResult> {
+    return this.db.inTenant(ctx, async (em) => {
+      const leaf: Array<{ leaf_index: string; leaf_hash: string }> = await em.query(
+        'SELECT leaf_index, leaf_hash FROM evidence_log WHERE acceptance_id = $1',
+        [acceptanceId],
+      );
+      const entry = leaf[0];
+      if (!entry)
+        throw new AftaleError(
+          'NOT_FOUND',
+          'The acceptance is not in the log yet; the sequencer adds it within seconds.',
+        );
+      const heads: Array<{ signed: SignedTreeHead }> = await em.query(
+        'SELECT signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1',
+      );
+      const head = heads[0]!.signed;
+      const hashes = await this.leafHashes(em, head.treeSize);
+      const index = Number(entry.leaf_index);
+      return {
+        leafIndex: index,
+        leafHash: entry.leaf_hash,
+        auditPath: inclusionProof(index, head.treeSize, hashes).map(hex),
+        treeHead: head,
+      };
+    });
+  }
+
+  publicKeys(): Array<{ keyId: string; publicKeyPem: string }> {
+    return [{ keyId: this.key.keyId, publicKeyPem: this.key.publicKeyPem }];
+  }
+
+  get signingKey(): LogSigningKey {
+    return this.key;
+  }
+
+  private async leafHashes(em: EntityManager, size?: number): Promise<Uint8Array[]> {
+    const rows: Array<{ leaf_hash: string }> = await em.query(
+      `SELECT leaf_hash FROM evidence_log ${size === undefined ? '' : 'WHERE leaf_index < $1'} ORDER BY leaf_index`,
+      size === undefined ? [] : [size],
+    );
+    return rows.map((r) => fromHex(r.leaf_hash));
+  }
+}

@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
+import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
+import { seedDemo, type Services } from '@aftale/server';
+import {
+  createTestDatabase,
+  createTestServices,
+  type TestDatabase,
+} from '../support/test-database';
+
+jest.setTimeout(90_000);
+const root = join(__dirname, '..', '..');
+
+describe('aftale proof export | verify', () => {
+  let db: TestDatabase;
+  let services: Services;
+  let acceptanceId: string;
+  const dir = mkdtempSync(join(tmpdir(), 'aftale-proof-'));
+  const aftale = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [join(root, 'apps/cli/bin/aftale.js'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        DATABASE_URL: db.ownerUrl,
+        AFTALE_DATA_DIR: join(root, 'tmp', db.name),
+        LOG_LEVEL: 'silent',
+      },
+    });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    services = await createTestServices(db);
+    const ctx = {
+      tenantId: (await seedDemo(services.tenants, services.plans, services.documents)).tenantId,
+    };
+    const config = await services.acceptances.widgetConfig(ctx);
+    const accepted = await services.acceptances.accept(
+      ctx,
+      {
+        company: {
+          name: 'Min Dag Min Energi ApS',
+          address: 'Søndergade 7',
+          postalCode: '8000',
+          city: 'Aarhus C',
+          cvr: '45629627',
+          contactName: 'Åse Ærø',
+          contactEmail: 'aase@mindag.dk',
+        },
+        planCode: 'premium',
+        users: 31,
+        period: 'month',
+        documentVersionIds: config.documents.map((d) => d.versionId),
+        consent: true,
+        consentText: DEFAULT_CONSENT_TEXT.da,
+      },
+      {
+        idempotencyKey: 'proof-e2e-0001',
+        ip: '203.0.113.9',
+        ipSource: 'socket',
+        userAgent: 'Mozilla/5.0 test',
+        origin: 'http://localhost:3000',
+      },
+      { type: 'cli' },
+    );
+    acceptanceId = accepted.acceptanceId;
+    await services.evidenceLog.sequence(ctx);
+  });
+  afterAll(async () => {
+    await services?.close();
+    await db?.drop();
+  });
+
+  it('exports a bundle that verifies offline, with the filled DPA as PDF', () => {
+    const out = join(dir, 'proof.zip');
+    const exported = aftale(
+      'proof',
+      'export',
+      '--tenant',
+      'demo',
+      '--acceptance',
+      acceptanceId,
+      '--out',
+      out,
+      '--json',
+    );
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    const files = unzipSync(new Uint8Array(readFileSync(out)));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'evidence.json',
+        'proof.json',
+        'tree-head.json',
+        'public-key.pem',
+        'SHA256SUMS',
+        'README.txt',
+        'acceptance.pdf',
+        'documents/dpa.html',
+        'documents/terms.html',
+      ]),
+    );
+    expect(Buffer.from(files['documents/dpa.html']!).toString()).toContain(
+      'Min Dag Min Energi ApS',
+    );
+    const keyFile = join(dir, 'key.pem');
+    writeFileSync(keyFile, services.evidenceLog.publicKeys()[0]!.publicKeyPem);
+    const verified = aftale('proof', 'verify', out, '--trusted-key', keyFile);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/VALID/);
+    // Standard tools agree: every file matches SHA256SUMS.
+    const unpacked = join(dir, 'unpacked');
+    spawnSync('mkdir', ['-p', join(unpacked, 'documents')]);
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(join(unpacked, name), bytes);
+    const sums = spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: unpacked, encoding: 'utf8' });
+    expect(sums.status).toBe(0);
+  });
+
+  it('fails verification when any byte of any file is flipped', () => {
+    const original = unzipSync(new Uint8Array(readFileSync(join(dir, 'proof.zip'))));
+    for (const name of Object.keys(original)) {
+      const files = { ...original, [name]: Uint8Array.from(original[name]!) };
+      const at = Math.floor(files[name]!.length / 2);
+      files[name]![at] = files[name]![at]! ^ 0x01;
+      const tampered = join(dir, `tampered-${name.replace('/', '_')}.zip`);
+      writeFileSync(tampered, zipSync(files));
+      const run = aftale('proof', 'verify', tampered);
+      expect({ name, code: run.code }).toEqual({ name, code: 1 });
+      expect(run.stdout).toMatch(/FAIL/);
+    }
+  });
+});
