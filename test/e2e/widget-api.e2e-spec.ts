@@ -220,4 +220,52 @@ describe('widget HTTP API (publishable key, allowed origins)', () => {
     );
     await expect(owner.query(`DELETE FROM acceptance_documents`)).rejects.toThrow(/append-only/);
   });
+
+  it('re-acceptance: shows what changed since the last accepted versions, then collects a new acceptance', async () => {
+    const first = await call('POST', 'acceptances', acceptance(), {
+      'idempotency-key': 'checkout-attempt-0003',
+    });
+    const unchanged = await call('POST', 'reacceptance', { customerToken: first.body.token });
+    expect(unchanged.body.changed).toEqual([]);
+    // The vendor publishes a new DPA version.
+    const ctx = await services.tenants.resolveSlug('demo');
+    const dpa = (await services.documents.current(ctx, 'dpa'))!;
+    const draft = await services.documents.import(
+      ctx,
+      { kind: 'dpa', format: 'markdown' },
+      '# Databehandleraftale v2\n\nFor {{client.name}} (CVR {{client.cvr}}).',
+      { type: 'cli' },
+    );
+    const published = await services.documents.publish(ctx, draft.version.id, { type: 'cli' });
+    const res = await call('POST', 'reacceptance', { customerToken: first.body.token });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      previousAcceptanceId: first.body.acceptanceId,
+      planCode: 'standard',
+      company: { cvr: '45629627' },
+      changed: [
+        {
+          kind: 'dpa',
+          acceptedVersion: dpa.version,
+          currentVersion: published.version,
+          currentVersionId: published.id,
+        },
+      ],
+    });
+    // The old versions are refused; the new ones are accepted.
+    const old = await call('POST', 'acceptances', acceptance(), {
+      'idempotency-key': 'reaccept-0001',
+    });
+    expect(old.status).toBe(409);
+    const fresh = (await call('GET', 'config')).body as WidgetConfig;
+    const again = await call(
+      'POST',
+      'acceptances',
+      acceptance({ documentVersionIds: fresh.documents.map((d) => d.versionId) }),
+      { 'idempotency-key': 'reaccept-0002' },
+    );
+    expect(again.status).toBe(201);
+    const bad = await call('POST', 'reacceptance', { customerToken: 'v1.forged' });
+    expect(bad.status).toBe(404);
+  });
 });

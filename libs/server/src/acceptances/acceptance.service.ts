@@ -306,6 +306,51 @@ export class AcceptanceService {
     }
   }
 
+  /**
+   * Re-acceptance: from the token of a customer's last acceptance, what it accepted, what is
+   * current now, and which documents changed, with its company details to prefill.
+   */
+  async reacceptance(
+    ctx: TenantContext,
+    token: string,
+  ): Promise<{
+    previousAcceptanceId: string;
+    company: Record<string, string>;
+    planCode: string;
+    changed: Array<{
+      kind: string;
+      acceptedVersion: number | null;
+      currentVersion: number;
+      currentVersionId: string;
+    }>;
+  }> {
+    const previous = await this.verifyToken(ctx, token);
+    const evidence = previous.evidence as {
+      plan: { code: string };
+      documents: Array<{ kind: string; versionId: string; version: number | null }>;
+    };
+    const current = await this.currentDocuments(ctx);
+    const changed = current
+      .map(({ document, version }) => {
+        const accepted = evidence.documents.find((d) => d.kind === document.kind);
+        return accepted?.versionId === version.id
+          ? null
+          : {
+              kind: document.kind,
+              acceptedVersion: accepted?.version ?? null,
+              currentVersion: version.version ?? 0,
+              currentVersionId: version.id,
+            };
+      })
+      .filter((c): c is NonNullable<typeof c> => c !== null);
+    return {
+      previousAcceptanceId: previous.id,
+      company: previous.company,
+      planCode: evidence.plan.code,
+      changed,
+    };
+  }
+
   /** For the vendor's backend: is this token ours, for this tenant, and what was accepted? */
   async verifyToken(ctx: TenantContext, token: string): Promise<AcceptanceEntity> {
     const read = readAcceptanceToken(this.tokenSecret, token);

@@ -72,6 +72,17 @@ export class PublicWidgetController {
     );
   }
 
+  /** Re-acceptance mode: what changed since the customer's last accepted versions. */
+  @Public()
+  @Post('reacceptance')
+  @HttpCode(200)
+  async reacceptance(@Req() req: FastifyRequest, @Body() body: { customerToken?: unknown }) {
+    const { tenant } = await this.access.resolve(req);
+    if (typeof body?.customerToken !== 'string')
+      throw AftaleError.field('customerToken', 'the token of the customer’s last acceptance');
+    return this.acceptances.reacceptance(tenant, body.customerToken);
+  }
+
   @Public()
   @Post('pdfs')
   @HttpCode(202)
