@@ -95,7 +95,7 @@ describe('widget HTTP API (publishable key, allowed origins)', () => {
     expect(res.status).toBe(200);
     config = res.body;
     expect(config.vendor.name).toBe('Nordlys Intranet');
-    expect(config.plans.map((p) => p.code)).toEqual(['essentiel', 'premium', 'standard']);
+    expect(config.plans.map((p) => p.code)).toEqual(['essentiel', 'standard', 'premium']);
     expect(config.documents.map((d) => d.kind)).toEqual(['dpa', 'terms']);
     expect(config.consentText.da).toBe('Jeg accepterer handelsbetingelser og databehandleraftale');
     // The browser prices with the same engine, from the definition it was given.

@@ -49,7 +49,14 @@ export async function createApiApp(
     // tenant's allowed origins once its key is known, so CORS itself stays open.
     origin: true,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'apollo-require-preflight'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'x-request-id',
+      'apollo-require-preflight',
+      'idempotency-key',
+      'if-none-match',
+    ],
     exposedHeaders: ['x-request-id'],
     maxAge: 600,
   });

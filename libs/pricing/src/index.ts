@@ -4,3 +4,4 @@ export * from './lib/quote';
 export * from './lib/format';
 export * from './lib/demo-plans';
 export * from './lib/subscription-period';
+export * from './lib/compute';

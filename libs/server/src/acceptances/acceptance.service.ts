@@ -104,7 +104,13 @@ export class AcceptanceService {
     const tenant = await this.db.inTenant(ctx, (em) =>
       em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }),
     );
-    const plans = await this.plans.list(ctx);
+    // Cheapest first, the way vendors lay out their plan cards.
+    const plans = (await this.plans.list(ctx)).sort(
+      (a, b) =>
+        a.version.definition.baseAmount +
+        (a.version.definition.tiers[0]?.unitAmount ?? 0) -
+        (b.version.definition.baseAmount + (b.version.definition.tiers[0]?.unitAmount ?? 0)),
+    );
     const current = await this.currentDocuments(ctx);
     const customFields = current.flatMap(({ version }) =>
       version.customFields.map((f) => ({

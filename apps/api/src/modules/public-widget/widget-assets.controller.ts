@@ -18,6 +18,14 @@ interface Manifest {
   files: Record<string, { sri: string }>;
 }
 
+/** A release id from the SRI digest: content-addressed, so cached URLs never go stale. */
+export function releaseOf(sri: string | undefined): string {
+  if (!sri) return 'none';
+  return Buffer.from(sri.replace(/^sha384-/, ''), 'base64')
+    .toString('hex')
+    .slice(0, 12);
+}
+
 /**
  * Serves the widget bundle at versioned, immutable URLs, and the demo checkout page that
  * embeds it exactly as the README tells vendors to. Files are read per request: the build
@@ -27,19 +35,43 @@ interface Manifest {
 export class WidgetAssetsController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /**
+   * `/widget/v1/…` is the latest 1.x build (cached 5 minutes); `/widget/<release>/…`, where
+   * release is derived from the file's SRI digest, never changes (cached for a year), so a
+   * snippet pinned with SRI keeps loading after later releases.
+   */
   @Public()
-  @Get('widget/v1/:file')
-  async asset(@Param('file') file: string, @Res() reply: FastifyReply): Promise<void> {
+  @Get('widget/:release/:file')
+  async asset(
+    @Param('release') release: string,
+    @Param('file') file: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const type = FILES[file];
     const path = join(DIST, file);
     if (!type || !existsSync(path))
       throw new AftaleError('NOT_FOUND', 'No such widget file. Build it with: npx nx build widget');
+    const current = releaseOf(this.manifest()?.files[file]?.sri);
+    if (release !== 'v1' && release !== current) {
+      throw new AftaleError(
+        'NOT_FOUND',
+        `No widget release ${release}; the current one is ${current}.`,
+      );
+    }
     await reply
       .header('content-type', `${type}; charset=utf-8`)
-      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header(
+        'cache-control',
+        release === 'v1' ? 'public, max-age=300' : 'public, max-age=31536000, immutable',
+      )
       .header('access-control-allow-origin', '*')
       .header('cross-origin-resource-policy', 'cross-origin')
       .send(readFileSync(path));
+  }
+
+  private manifest(): Manifest | null {
+    const path = join(DIST, 'manifest.json');
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : null;
   }
 
   @Public()
@@ -54,9 +86,13 @@ export class WidgetAssetsController {
       );
     }
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const sri = manifest.files['widget.js']?.sri;
     const html = readFileSync(page, 'utf8')
       .replaceAll('{{PUBLISHABLE_KEY}}', this.config.demoPublishableKey)
-      .replaceAll('{{WIDGET_URL}}', `${this.config.http.publicUrl}/widget/v1/widget.js`)
+      .replaceAll(
+        '{{WIDGET_URL}}',
+        `${this.config.http.publicUrl}/widget/${releaseOf(sri)}/widget.js`,
+      )
       .replaceAll('{{WIDGET_SRI}}', manifest.files['widget.js']?.sri ?? '');
     await reply
       .header('content-type', 'text/html; charset=utf-8')
