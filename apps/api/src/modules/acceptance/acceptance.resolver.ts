@@ -1,7 +1,12 @@
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { GraphQLJSONObject } from '../../common/json.scalar';
 import { AcceptanceService, type AcceptanceEntity } from '@aftale/server';
 import { Scope, type RequestScope } from '../../common/request-auth';
-import { AcceptanceOutput } from './dtos/outputs/acceptance.output';
+import {
+  AcceptanceOutput,
+  AcceptancePageOutput,
+  CustomerAcceptanceStatusOutput,
+} from './dtos/outputs/acceptance.output';
 
 @Resolver(() => AcceptanceOutput)
 export class AcceptanceResolver {
@@ -55,5 +60,75 @@ export class AcceptanceResolver {
     @Args('token') token: string,
   ): Promise<AcceptanceOutput> {
     return this.output(scope, await this.acceptanceService.verifyToken(scope.tenant, token));
+  }
+
+  @Query(() => AcceptancePageOutput, {
+    description: 'Newest first, by cursor, with filters (dates are ISO 8601).',
+    complexity: ({ args, childComplexity }) => (Number(args.first) || 50) * childComplexity,
+  })
+  async acceptancePage(
+    @Scope() scope: RequestScope,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('after', { nullable: true }) after?: string,
+    @Args('from', { nullable: true }) from?: Date,
+    @Args('to', { nullable: true }) to?: Date,
+    @Args('cvr', { nullable: true }) cvr?: string,
+    @Args('planCode', { nullable: true }) planCode?: string,
+    @Args('documentVersionId', { type: () => ID, nullable: true }) documentVersionId?: string,
+  ): Promise<AcceptancePageOutput> {
+    const page = await this.acceptanceService.page(scope.tenant, {
+      first,
+      ...(after ? { after } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      ...(cvr ? { cvr } : {}),
+      ...(planCode ? { planCode } : {}),
+      ...(documentVersionId ? { documentVersionId } : {}),
+    });
+    return {
+      nodes: await Promise.all(page.rows.map((r) => this.output(scope, r))),
+      endCursor: page.endCursor,
+      hasNextPage: page.hasNextPage,
+    };
+  }
+
+  @Query(() => [CustomerAcceptanceStatusOutput], {
+    description: 'Every customer, and whether its last acceptance covers the current versions.',
+  })
+  async customerAcceptanceStatus(
+    @Scope() scope: RequestScope,
+  ): Promise<CustomerAcceptanceStatusOutput[]> {
+    return this.acceptanceService.customerStatus(scope.tenant);
+  }
+
+  @Mutation(() => AcceptanceOutput, {
+    description:
+      "Headless mode: your own checkout records an acceptance with your secret key. Send the end user's IP and user agent; the evidence marks them as reported by you.",
+  })
+  async recordAcceptance(
+    @Scope() scope: RequestScope,
+    @Args('idempotencyKey') idempotencyKey: string,
+    @Args('endUserIp') endUserIp: string,
+    @Args('endUserAgent') endUserAgent: string,
+    @Args('acceptance', {
+      type: () => GraphQLJSONObject,
+      description: 'As the widget sends it (WidgetAcceptanceRequest).',
+    })
+    acceptance: Record<string, unknown>,
+  ): Promise<AcceptanceOutput> {
+    const made = await this.acceptanceService.accept(
+      scope.tenant,
+      acceptance,
+      {
+        idempotencyKey,
+        ip: endUserIp.slice(0, 64),
+        ipSource: 'vendor-reported',
+        userAgent: endUserAgent,
+        origin: null,
+      },
+      scope.actor,
+      'api',
+    );
+    return this.output(scope, await this.acceptanceService.get(scope.tenant, made.acceptanceId));
   }
 }

@@ -23,3 +23,22 @@ export class AcceptanceOutput {
   @Field(() => [AcceptedDocumentOutput]) documents!: AcceptedDocumentOutput[];
   @Field() createdAt!: Date;
 }
+
+@ObjectType('AcceptancePage')
+export class AcceptancePageOutput {
+  @Field(() => [AcceptanceOutput]) nodes!: AcceptanceOutput[];
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
+  endCursor!: string | null;
+  @Field() hasNextPage!: boolean;
+}
+
+@ObjectType('CustomerAcceptanceStatus', {
+  description: 'Per customer: has it accepted the current DPA and terms?',
+})
+export class CustomerAcceptanceStatusOutput {
+  @Field() cvr!: string;
+  @Field() companyName!: string;
+  @Field(() => ID) lastAcceptanceId!: string;
+  @Field() lastAcceptedAt!: Date;
+  @Field() acceptedCurrent!: boolean;
+}
