@@ -134,4 +134,71 @@ describe('aftale proof export | verify', () => {
       expect(run.stdout).toMatch(/FAIL/);
     }
   });
+
+  it('exports acceptances as CSV and NDJSON for an audit', () => {
+    const csv = join(dir, 'acceptances.csv');
+    const run = aftale(
+      'acceptance',
+      'export',
+      '--tenant',
+      'demo',
+      '--format',
+      'csv',
+      '--out',
+      csv,
+      '--from',
+      '2020-01-01',
+      '--json',
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ rows: 1, format: 'csv' });
+    expect(run.stderr).toMatch(/1 acceptances exported/);
+    const lines = readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'id,created_at,source,company_cvr,company_name,contact_email,plan,users,period,total_incl_vat,dpa_version_id,terms_version_id,evidence_sha256',
+    );
+    expect(lines[1]).toContain(`${acceptanceId},`);
+    expect(lines[1]).toContain(
+      ',45629627,Min Dag Min Energi ApS,aase@mindag.dk,premium,31,month,144500,',
+    );
+    const ndjson = join(dir, 'acceptances.ndjson');
+    expect(
+      aftale('acceptance', 'export', '--tenant', 'demo', '--format', 'ndjson', '--out', ndjson)
+        .code,
+    ).toBe(0);
+    const records = readFileSync(ndjson, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records).toHaveLength(1);
+    expect(records[0].evidence.company.cvr).toBe('45629627');
+    const none = join(dir, 'none.csv');
+    expect(
+      JSON.parse(
+        aftale(
+          'acceptance',
+          'export',
+          '--tenant',
+          'demo',
+          '--out',
+          none,
+          '--to',
+          '2020-01-01',
+          '--json',
+        ).stdout,
+      ).rows,
+    ).toBe(0);
+    const bad = aftale(
+      'acceptance',
+      'export',
+      '--tenant',
+      'demo',
+      '--out',
+      none,
+      '--format',
+      'xml',
+      '--json',
+    );
+    expect(bad.code).toBe(2);
+  });
 });

@@ -7,6 +7,7 @@ import { registerStartCommand } from './commands/start';
 import { registerPlanCommands } from './commands/plan';
 import { registerDocumentCommands } from './commands/document';
 import { registerProofCommands } from './commands/proof';
+import { registerAcceptanceCommands } from './commands/acceptance';
 import { PdfRenderer, pdfRenderFn } from '@aftale/server';
 
 /** Runs one command, turning typed errors into a clear message and exit code. */
@@ -36,6 +37,7 @@ const pdfRenderer = async () => {
 };
 registerDocumentCommands(program, run, pdfRenderer);
 registerProofCommands(program, run, pdfRenderer);
+registerAcceptanceCommands(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = reportError(error, false);

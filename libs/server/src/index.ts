@@ -32,3 +32,4 @@ export * from './acceptances/acceptance-token';
 export * from './evidence/evidence-log.service';
 export * from './evidence/signing-key';
 export * from './evidence/proof-export';
+export * from './acceptances/acceptance-export';

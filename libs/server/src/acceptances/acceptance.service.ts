@@ -382,25 +382,43 @@ export class AcceptanceService {
    */
   async page(
     ctx: TenantContext,
-    options: { first?: number; after?: string; from?: Date; to?: Date; cvr?: string; planCode?: string; documentVersionId?: string },
+    options: {
+      first?: number;
+      after?: string;
+      from?: Date;
+      to?: Date;
+      cvr?: string;
+      planCode?: string;
+      documentVersionId?: string;
+    },
   ): Promise<{ rows: AcceptanceEntity[]; endCursor: string | null; hasNextPage: boolean }> {
     const first = options.first ?? 50;
-    if (!Number.isInteger(first) || first < 1 || first > 200) throw AftaleError.field('first', 'must be 1-200');
+    if (!Number.isInteger(first) || first < 1 || first > 200)
+      throw AftaleError.field('first', 'must be 1-200');
     let cursor: { at: string; id: string } | null = null;
     if (options.after) {
       const [at, id] = Buffer.from(options.after, 'base64url').toString('utf8').split('|');
-      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) throw AftaleError.field('after', 'is not a cursor from this API');
+      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id))
+        throw AftaleError.field('after', 'is not a cursor from this API');
       cursor = { at, id };
     }
     return this.db.inTenant(ctx, async (em) => {
-      const qb = em.createQueryBuilder(AcceptanceEntity, 'a').orderBy('a.created_at', 'DESC').addOrderBy('a.id', 'DESC').take(first + 1);
+      const qb = em
+        .createQueryBuilder(AcceptanceEntity, 'a')
+        .orderBy('a.created_at', 'DESC')
+        .addOrderBy('a.id', 'DESC')
+        .take(first + 1);
       if (cursor) qb.andWhere('(a.created_at, a.id) < (:at::timestamptz, :id::uuid)', cursor);
       if (options.from) qb.andWhere('a.created_at >= :from', { from: options.from });
       if (options.to) qb.andWhere('a.created_at < :to', { to: options.to });
       if (options.cvr) qb.andWhere('a.company_cvr = :cvr', { cvr: options.cvr });
-      if (options.planCode) qb.andWhere(`a.evidence -> 'plan' ->> 'code' = :plan`, { plan: options.planCode });
+      if (options.planCode)
+        qb.andWhere(`a.evidence -> 'plan' ->> 'code' = :plan`, { plan: options.planCode });
       if (options.documentVersionId) {
-        qb.andWhere('EXISTS (SELECT 1 FROM acceptance_documents d WHERE d.acceptance_id = a.id AND d.version_id = :dv)', { dv: options.documentVersionId });
+        qb.andWhere(
+          'EXISTS (SELECT 1 FROM acceptance_documents d WHERE d.acceptance_id = a.id AND d.version_id = :dv)',
+          { dv: options.documentVersionId },
+        );
       }
       const rows = await qb.getMany();
       const hasNextPage = rows.length > first;
@@ -409,18 +427,34 @@ export class AcceptanceService {
       return {
         rows: page,
         hasNextPage,
-        endCursor: last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url') : null,
+        endCursor: last
+          ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString('base64url')
+          : null,
       };
     });
   }
 
   /** Per customer (CVR): has its latest acceptance the current DPA and terms? */
-  async customerStatus(ctx: TenantContext): Promise<Array<{ cvr: string; companyName: string; lastAcceptanceId: string; lastAcceptedAt: Date; acceptedCurrent: boolean }>> {
+  async customerStatus(
+    ctx: TenantContext,
+  ): Promise<
+    Array<{
+      cvr: string;
+      companyName: string;
+      lastAcceptanceId: string;
+      lastAcceptedAt: Date;
+      acceptedCurrent: boolean;
+    }>
+  > {
     const current = (await this.currentDocuments(ctx)).map((c) => c.version.id).sort();
-    const rows: Array<{ id: string; company_cvr: string; company: Record<string, string>; created_at: Date; versions: string[] }> = await this.db.inTenant(
-      ctx,
-      (em) =>
-        em.query(`
+    const rows: Array<{
+      id: string;
+      company_cvr: string;
+      company: Record<string, string>;
+      created_at: Date;
+      versions: string[];
+    }> = await this.db.inTenant(ctx, (em) =>
+      em.query(`
           SELECT DISTINCT ON (a.company_cvr) a.id, a.company_cvr, a.company, a.created_at,
                  ARRAY(SELECT d.version_id::text FROM acceptance_documents d WHERE d.acceptance_id = a.id ORDER BY 1) AS versions
             FROM acceptances a ORDER BY a.company_cvr, a.created_at DESC, a.id DESC`),
