@@ -261,10 +261,19 @@ describe('widget HTTP API (publishable key, allowed origins)', () => {
     const again = await call(
       'POST',
       'acceptances',
-      acceptance({ documentVersionIds: fresh.documents.map((d) => d.versionId) }),
+      acceptance({
+        documentVersionIds: fresh.documents.map((d) => d.versionId),
+        customerToken: first.body.token,
+      }),
       { 'idempotency-key': 'reaccept-0002' },
     );
     expect(again.status).toBe(201);
+    // Re-accepting continues the subscription; it does not start a second one.
+    expect(again.body.subscription.id).toBe(first.body.subscription.id);
+    const evidence = (
+      await owner.query('SELECT evidence FROM acceptances WHERE id = $1', [again.body.acceptanceId])
+    ).rows[0].evidence;
+    expect(evidence.reacceptanceOf).toBe(first.body.acceptanceId);
     const bad = await call('POST', 'reacceptance', { customerToken: 'v1.forged' });
     expect(bad.status).toBe(404);
   });

@@ -740,4 +740,121 @@ ${embed}
     await ready(page);
     expect([...new Set(requested)].sort()).toEqual([api.url, vendor.origin].sort());
   });
+
+  it('re-acceptance: an invalid customer token is reported inside the element', async () => {
+    const page = await open(
+      `${vendor.origin}/?el=${encodeURIComponent('customer-token="v1.forged.token"')}`,
+    );
+    await until(page, `${W}[role=alert]:not(:empty)`);
+    expect(await text(page, `${W}h2`)).toBe('Tilmeldingen kan ikke vises lige nu');
+    expect(await text(page, `${W}[role=alert]`)).toBe(
+      'Jeres tidligere accept kunne ikke findes (ugyldigt kunde-token). Kontakt leverandøren.',
+    );
+    expect(await page.$(`${W}#accept`)).toBeNull();
+    await axe(page, 'invalid customer token');
+  });
+
+  // Publishes a new DPA version for the demo tenant, so it runs last: the tests above read
+  // the demo's original documents.
+  it('re-acceptance: shows what changed, prefills, and collects a new acceptance', async () => {
+    const c = company('Genaccept ApS', { cvr: '37308838' });
+    const first = await open(`${api.url}/demo`);
+    await toReview(first, c, 'standard', 12);
+    await first.click(`${W}#consent`);
+    await first.click(`${W}#accept`);
+    await until(first, '#acceptance-result[data-acceptance-id]');
+    const [accepted] = (await first.evaluate(() => (window as any).__accepted)) as Array<{
+      acceptanceId: string;
+      token: string;
+    }>;
+    const withToken = (token: string) =>
+      `${vendor.origin}/?el=${encodeURIComponent(`customer-token="${token}"`)}`;
+
+    // Nothing has changed yet: the customer is told so, and there is nothing to submit.
+    const unchanged = await open(withToken(accepted!.token));
+    await until(unchanged, `${W}#re`);
+    expect(await text(unchanged, `${W}h2`)).toBe('Intet nyt at acceptere');
+    expect(await text(unchanged, `${W}#re`)).toBe(
+      'I har allerede accepteret de gældende versioner af aftalerne.',
+    );
+    expect(await unchanged.$(`${W}button`)).toBeNull();
+    await axe(unchanged, 're-acceptance, nothing changed');
+
+    // The vendor publishes a new DPA version.
+    const ctx = { tenantId };
+    const old = (await services.documents.current(ctx, 'dpa'))!;
+    const draft = await services.documents.import(
+      ctx,
+      { kind: 'dpa', format: 'markdown' },
+      '# Databehandleraftale v2\n\nFor {{client.name}} (CVR {{client.cvr}}).',
+      { type: 'cli' },
+    );
+    const published = await services.documents.publish(ctx, draft.version.id, { type: 'cli' });
+    expect(published.version).toBeGreaterThan(old.version!);
+
+    const page = await open(withToken(accepted!.token));
+    await ready(page);
+    const notice =
+      `Databehandleraftalen er ændret: version ${old.version} → ${published.version}. ` +
+      'Læs den nye version og accepter igen.';
+    expect(await text(page, `${W}#re`)).toBe(notice);
+    expect(await page.$eval(`${W}#re`, (el) => el.getAttribute('aria-live'))).toBe('polite');
+    // The previous plan is chosen (not the cheapest, the usual default).
+    expect(
+      await page.$eval(`${W}input[name=plan]:checked`, (el) => (el as HTMLInputElement).value),
+    ).toBe('standard');
+    await page.click(`${W}button[type=submit]`);
+
+    await until(page, `${W}#f-name`);
+    const prefilled = await page.$$eval(`${W}form input`, (els) =>
+      Object.fromEntries(
+        els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]),
+      ),
+    );
+    expect(prefilled).toMatchObject(c);
+    await page.click(`${W}button[type=submit]`);
+
+    await page.waitForFunction(() =>
+      document
+        .querySelector('aftale-signup')
+        ?.shadowRoot?.querySelector('.doc')
+        ?.textContent?.includes('CVR 37308838'),
+    );
+    // The notice sits above the documents; the new DPA version is the one shown.
+    expect(await text(page, `${W}#re`)).toBe(notice);
+    expect(
+      await page.$eval(`${W}#re`, (el) =>
+        Boolean(
+          el.compareDocumentPosition((el.getRootNode() as ShadowRoot).querySelector('.doc')!) &
+          Node.DOCUMENT_POSITION_FOLLOWING,
+        ),
+      ),
+    ).toBe(true);
+    expect(await text(page, `${W}h3`)).toBe(`Databehandleraftale (version ${published.version})`);
+    await axe(page, 're-acceptance review');
+    await page.click(`${W}#consent`);
+    await page.click(`${W}#accept`);
+    await page.waitForFunction(() => (window as any).__accepted.length === 1, {
+      timeout: 20_000,
+    });
+    expect(await text(page, `${W}h2`)).toBe('Tak! Jeres nye accept er registreret');
+    const [again] = (await page.evaluate(() => (window as any).__accepted)) as Array<{
+      acceptanceId: string;
+    }>;
+
+    // A second acceptance, with its own idempotency key, for the new DPA version.
+    const rows = await acceptancesOf(c.name);
+    expect(rows).toHaveLength(2);
+    const second = rows.find((r) => r.id === again!.acceptanceId);
+    const previous = rows.find((r) => r.id === accepted!.acceptanceId);
+    expect(second).toBeTruthy();
+    expect(previous).toBeTruthy();
+    expect(second.idempotency_key).not.toBe(previous.idempotency_key);
+    expect(second.company).toMatchObject(c);
+    expect(second.evidence.plan.code).toBe('standard');
+    const dpaOf = (row: { evidence: { documents: Array<{ kind: string; versionId: string }> } }) =>
+      row.evidence.documents.find((d) => d.kind === 'dpa')!.versionId;
+    expect(dpaOf(second)).toBe(published.id);
+    expect(dpaOf(previous)).toBe(old.id);
+  });
 });

@@ -15,6 +15,7 @@ import {
   DocumentService,
   AcceptanceService,
   EvidenceLogService,
+  WebhookService,
   type AppConfig,
   type Billing,
   type Logger,
@@ -53,6 +54,7 @@ export class ServicesModule {
       { provide: DocumentService, useValue: services.documents },
       { provide: AcceptanceService, useValue: services.acceptances },
       { provide: EvidenceLogService, useValue: services.evidenceLog },
+      { provide: WebhookService, useValue: services.webhooks },
     ];
     return {
       module: ServicesModule,

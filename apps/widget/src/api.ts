@@ -4,6 +4,7 @@ import type {
   WidgetConfig,
   WidgetPreviewRequest,
   WidgetPreviewResponse,
+  WidgetReacceptanceResponse,
 } from '@aftale/domain';
 
 /** An HTTP failure; status 0 means the request never got an answer (network, timeout). */
@@ -102,6 +103,11 @@ export class WidgetApi {
 
   preview(body: WidgetPreviewRequest): Promise<WidgetPreviewResponse> {
     return this.json('preview', body);
+  }
+
+  /** Re-acceptance mode: the customer's last acceptance and what changed since. */
+  reacceptance(customerToken: string): Promise<WidgetReacceptanceResponse> {
+    return this.json('reacceptance', { customerToken });
   }
 
   /** Retries failures that may not have been refused, always with the same key. */

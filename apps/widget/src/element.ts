@@ -8,6 +8,7 @@ import {
   type WidgetPlan,
   type WidgetPreviewRequest,
   type WidgetPreviewResponse,
+  type WidgetReacceptanceResponse,
 } from '@aftale/domain';
 import type { PlanDefinition, PrepaidPeriod } from '@aftale/pricing';
 import { ApiError, WidgetApi, newKey } from './api';
@@ -28,7 +29,7 @@ export const WIDGET_VERSION = '1.0.0';
 /** Set by the script tag (its data-* attributes) or defineAftaleSignup(); attributes win. */
 export const defaults: { publishableKey?: string; apiUrl?: string } = {};
 
-type Step = 'loading' | 'plans' | 'company' | 'review' | 'done' | 'failed';
+type Step = 'loading' | 'plans' | 'company' | 'review' | 'done' | 'failed' | 'current';
 type Listener = (event: Event) => unknown;
 
 const IDEM_STORE = 'aftale-signup:idempotency';
@@ -70,7 +71,7 @@ function errorKey(e: unknown): MessageKey {
  */
 export class AftaleSignup extends Base {
   static get observedAttributes(): string[] {
-    return ['publishable-key', 'api-url', 'locale'];
+    return ['publishable-key', 'api-url', 'locale', 'customer-token'];
   }
 
   private shadow?: ShadowRoot;
@@ -94,6 +95,8 @@ export class AftaleSignup extends Base {
   private consent = false;
   private busy = false;
   private result?: WidgetAcceptanceResponse;
+  /** Re-acceptance mode (`customer-token`): the last acceptance and what changed since. */
+  private re?: WidgetReacceptanceResponse;
   private loads = 0;
   private idemMemo?: { k: string; b: string };
 
@@ -188,6 +191,7 @@ export class AftaleSignup extends Base {
     const run = ++this.loads;
     this.step = 'loading';
     this.config = undefined;
+    this.re = undefined;
     this.render();
     const key = this.getAttribute('publishable-key') ?? defaults.publishableKey;
     const base = this.getAttribute('api-url') ?? defaults.apiUrl;
@@ -203,14 +207,31 @@ export class AftaleSignup extends Base {
         Array.isArray(d?.periods) && Array.isArray(d?.tiers) && d.minUsers! <= d.maxUsers!;
       if (!config.plans.every((p) => sane(p.definition))) throw new Error('errServer');
       if (!config.documents?.some((d) => d.kind === 'dpa')) throw new Error('errNoDocs');
+      const token = this.getAttribute('customer-token');
+      let re: WidgetReacceptanceResponse | undefined;
+      if (token !== null) {
+        try {
+          re = await this.api.reacceptance(token);
+        } catch (e) {
+          // 404: invalid, forged or another vendor's token; 400: not a token at all.
+          const s = e instanceof ApiError ? e.status : 0;
+          throw s === 404 || s === 400 ? new Error('errToken') : e;
+        }
+        if (run !== this.loads) return;
+        if (!Array.isArray(re?.changed) || !re.company) throw new Error('errServer');
+        this.values = { ...re.company };
+      }
       this.config = config;
-      const wanted = this.getAttribute('plan');
-      this.plan = config.plans.some((p) => p.code === wanted) ? wanted! : config.plans[0]!.code;
+      this.re = re;
+      // The previous plan first (re-acceptance), then the `plan` attribute, then the first.
+      const wanted = [re?.planCode, this.getAttribute('plan')];
+      this.plan =
+        wanted.find((code) => config.plans.some((p) => p.code === code)) ?? config.plans[0]!.code;
       const def = this.definition()!;
       const users = Number(this.getAttribute('users')) || this.users;
       this.users = Math.min(Math.max(users, def.minUsers), def.maxUsers);
       this.period = periodFor(def, this.period);
-      step = 'plans';
+      step = re && !re.changed.length ? 'current' : 'plans';
     } catch (e) {
       if (run !== this.loads) return;
       const own = e instanceof Error && /^err/.test(e.message);
@@ -219,6 +240,33 @@ export class AftaleSignup extends Base {
     this.step = step;
     this.render();
     if (step === 'failed') this.alert(this.t(this.failure));
+    else if (this.re) this.say(this.noticeText());
+  }
+
+  /** Re-acceptance: each changed document with its accepted → current version. */
+  private noticeText(): string {
+    const changed = this.re?.changed ?? [];
+    if (!changed.length) return this.t('reNone');
+    return [
+      ...changed.map((c) =>
+        this.t(c.acceptedVersion === null ? 'reAdded' : 'reChanged', {
+          doc: this.t(c.kind === 'dpa' ? 'dpaThe' : 'termsThe'),
+          from: c.acceptedVersion ?? '',
+          to: c.currentVersion,
+        }),
+      ),
+      this.t(changed.length > 1 ? 'reReadN' : 'reRead'),
+    ].join(' ');
+  }
+
+  private notice(): HTMLElement | null {
+    return this.re
+      ? h(
+          'div',
+          { id: 're', class: 'note', part: 'notice', 'aria-live': 'polite' },
+          h('p', {}, this.noticeText()),
+        )
+      : null;
   }
 
   // --- rendering -----------------------------------------------------------------------
@@ -248,19 +296,23 @@ export class AftaleSignup extends Base {
         ];
         break;
       case 'plans':
-        nodes = [progress(1), heading('plansTitle'), this.plansForm()];
+        nodes = [progress(1), heading('plansTitle'), this.notice(), this.plansForm()];
         break;
       case 'company':
         nodes = [progress(2), heading('companyTitle'), this.companyForm()];
         break;
       case 'review':
-        nodes = [progress(3), heading('reviewTitle'), ...this.reviewStep()];
+        nodes = [progress(3), heading('reviewTitle'), this.notice(), ...this.reviewStep()];
+        break;
+      case 'current':
+        // Nothing changed since the last acceptance: nothing to submit.
+        nodes = [heading('reNoneTitle'), this.notice()];
         break;
       case 'done': {
         const r = this.result!;
         const trial = r.subscription?.trialEndsAt;
         nodes = [
-          heading('doneTitle'),
+          heading(this.re ? 'reDone' : 'doneTitle'),
           h(
             'div',
             { class: 'ok', part: 'done' },
@@ -677,7 +729,10 @@ export class AftaleSignup extends Base {
         'div',
         { class: 'btns' },
         this.button(this.t('back'), () => this.go('company')),
-        this.button(this.t('accept'), () => this.submit(), { id: 'accept', class: 'pri' }),
+        this.button(this.t(this.re ? 'reAccept' : 'accept'), () => this.submit(), {
+          id: 'accept',
+          class: 'pri',
+        }),
       ),
     ];
   }
@@ -691,7 +746,7 @@ export class AftaleSignup extends Base {
     box.checked = this.consent;
     button.disabled = !(this.consent && this.preview);
     button.setAttribute('aria-disabled', String(this.busy || button.disabled));
-    button.textContent = this.t(this.busy ? 'sending' : 'accept');
+    button.textContent = this.t(this.busy ? 'sending' : this.re ? 'reAccept' : 'accept');
     this.$('hint')!.textContent = this.consent ? '' : this.t('acceptHint');
   }
 
@@ -833,8 +888,10 @@ export class AftaleSignup extends Base {
       consentText: this.consentText(),
       pageUrl: location.origin + location.pathname,
       widgetVersion: WIDGET_VERSION,
+      ...(this.re ? { customerToken: this.getAttribute('customer-token') ?? '' } : {}),
     };
-    const key = this.idempotencyKey(JSON.stringify(body));
+    // A re-acceptance is a new acceptance: its key never matches the previous one's.
+    const key = this.idempotencyKey(JSON.stringify(body) + (this.re?.previousAcceptanceId ?? ''));
     try {
       this.result = await this.api!.accept(
         { ...body, clientTime: new Date().toISOString() },

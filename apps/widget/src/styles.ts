@@ -42,6 +42,8 @@ button:disabled{opacity:.55;cursor:not-allowed}
 .doc table{border-collapse:collapse;width:100%}
 .doc td,.doc th{border:1px solid var(--b);padding:.25rem .4rem;text-align:left;vertical-align:top}
 .dh{font-size:1.1em;margin:1rem 0 .5rem}
+.note{border:1px solid var(--a);border-left-width:4px;border-radius:var(--r);padding:.5rem .75rem;margin:0 0 1rem}
+.note p{margin:0}
 .ok{border-left:4px solid var(--a);padding-left:.75rem}
 .consent{display:flex;gap:.6rem;align-items:flex-start;margin:1rem 0 0;font-weight:600}
 .consent input{width:1.35rem;height:1.35rem;margin:.1rem 0 0;flex:none;accent-color:var(--a)}

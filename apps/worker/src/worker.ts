@@ -6,6 +6,8 @@ import {
   advanceInvoicePeriodsJob,
   stripeEventJob,
   evidenceSequenceJob,
+  webhookDeliveryJob,
+  WEBHOOK_DELIVERY_QUEUE,
   EVIDENCE_SEQUENCE_QUEUE,
   documentPdfJob,
   pdfRenderFn,
@@ -21,6 +23,7 @@ import {
 export function handlersFor(services: Services, pdf: PdfRenderer): Record<string, JobHandler> {
   return {
     [EVIDENCE_SEQUENCE_QUEUE]: evidenceSequenceJob(services.evidenceLog),
+    [WEBHOOK_DELIVERY_QUEUE]: webhookDeliveryJob(services.webhooks),
     [DOCUMENT_PDF_QUEUE]: documentPdfJob(services.documents, pdfRenderFn(pdf)),
     [QUEUES.pruneRateLimits]: pruneRateLimitsJob,
     [QUEUES.advanceInvoicePeriods]: advanceInvoicePeriodsJob(services.subscriptions),

@@ -33,3 +33,5 @@ export * from './evidence/evidence-log.service';
 export * from './evidence/signing-key';
 export * from './evidence/proof-export';
 export * from './acceptances/acceptance-export';
+export * from './webhooks/webhook.service';
+export * from './webhooks/standard-webhooks';

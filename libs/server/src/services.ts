@@ -11,6 +11,7 @@ import { DocumentService } from './documents/document.service';
 import { AcceptanceService } from './acceptances/acceptance.service';
 import { EvidenceLogService } from './evidence/evidence-log.service';
 import { loadLogSigningKey } from './evidence/signing-key';
+import { WebhookService } from './webhooks/webhook.service';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
 
@@ -26,12 +27,16 @@ export interface Services {
   documents: DocumentService;
   acceptances: AcceptanceService;
   evidenceLog: EvidenceLogService;
+  webhooks: WebhookService;
   close(): Promise<void>;
 }
 
 export async function createServices(
   appUrl: string,
-  config: Pick<AppConfig, 'database' | 'stripe' | 'acceptanceTokenSecret' | 'evidenceSigningKey'>,
+  config: Pick<
+    AppConfig,
+    'env' | 'database' | 'stripe' | 'acceptanceTokenSecret' | 'evidenceSigningKey'
+  >,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
   billing: BillingProvider | null = createBilling(config).provider,
@@ -43,8 +48,12 @@ export async function createServices(
   const apiKeys = new ApiKeyService(db, audit);
   const tenants = new TenantService(db, apiKeys, audit);
   const plans = new PlanService(db, audit);
-  const subscriptions = new SubscriptionService(db, plans, audit, billing);
-  const documents = new DocumentService(db, audit);
+  // Loopback http endpoints only outside production (local receivers, tests).
+  const webhooks = new WebhookService(db, audit, {
+    allowLoopbackHttp: config.env !== 'production',
+  });
+  const subscriptions = new SubscriptionService(db, plans, audit, billing, webhooks);
+  const documents = new DocumentService(db, audit, webhooks);
   return {
     db,
     audit,
@@ -62,7 +71,9 @@ export async function createServices(
       documents,
       audit,
       config.acceptanceTokenSecret,
+      webhooks,
     ),
+    webhooks,
     close: async () => {
       if (dataSource.isInitialized) await dataSource.destroy();
     },

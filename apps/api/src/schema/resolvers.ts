@@ -13,6 +13,8 @@ import { AcceptanceModule } from '../modules/acceptance/acceptance.module';
 import { AcceptanceResolver } from '../modules/acceptance/acceptance.resolver';
 import { EvidenceModule } from '../modules/evidence/evidence.module';
 import { EvidenceResolver } from '../modules/evidence/evidence.resolver';
+import { WebhookModule } from '../modules/webhook/webhook.module';
+import { WebhookResolver } from '../modules/webhook/webhook.resolver';
 import { DocumentResolver } from '../modules/document/document.resolver';
 import { PlanResolver } from '../modules/billing/plan.resolver';
 import { SubscriptionResolver } from '../modules/billing/subscription.resolver';
@@ -28,6 +30,7 @@ export const FEATURE_MODULES = [
   PublicWidgetModule,
   AcceptanceModule,
   EvidenceModule,
+  WebhookModule,
 ];
 export const RESOLVERS = [
   TenantResolver,
@@ -39,4 +42,5 @@ export const RESOLVERS = [
   DocumentResolver,
   AcceptanceResolver,
   EvidenceResolver,
+  WebhookResolver,
 ];

@@ -9,6 +9,8 @@
  *        header Idempotency-Key: <8-200 chars>  (same key → same acceptance)
  *   POST /v1/widget/pdfs?key=pk_…               WidgetPreviewRequest & { kind } → { id, status }
  *   GET  /v1/widget/pdfs/:id?key=pk_…           → application/pdf when ready, 404 + { error } before
+ *   POST /v1/widget/reacceptance?key=pk_…       WidgetReacceptanceRequest → WidgetReacceptanceResponse
+ *        (404 for a token that is invalid or belongs to another tenant)
  *
  * Errors: JSON { error: { code, message, problems: [{ field, message, hint? }] } } with the
  * HTTP status of the code (400, 401, 403, 404, 409, 429, 503). Field names in problems are
@@ -98,6 +100,11 @@ export interface WidgetAcceptanceRequest extends WidgetPreviewRequest {
   clientTime?: string;
   pageUrl?: string;
   widgetVersion?: string;
+  /**
+   * Re-acceptance: the token of the customer's last acceptance. The new acceptance then
+   * continues that acceptance's subscription instead of starting another.
+   */
+  customerToken?: string;
 }
 
 export interface WidgetAcceptanceResponse {
@@ -105,4 +112,27 @@ export interface WidgetAcceptanceResponse {
   /** Give it to your backend; it verifies it with the secret key (see README). */
   token: string;
   subscription: { id: string; status: string; trialEndsAt: string | null };
+}
+
+export interface WidgetReacceptanceRequest {
+  /** The `token` of the customer's last acceptance (WidgetAcceptanceResponse.token). */
+  customerToken: string;
+}
+
+/** A current document that differs from the version the customer last accepted. */
+export interface WidgetChangedDocument {
+  kind: 'dpa' | 'terms';
+  /** The version accepted last time; null when the customer never accepted this kind. */
+  acceptedVersion: number | null;
+  currentVersion: number;
+  currentVersionId: string;
+}
+
+/** Re-acceptance mode: what the customer accepted last, to prefill, and what changed since. */
+export interface WidgetReacceptanceResponse {
+  previousAcceptanceId: string;
+  company: WidgetCompany;
+  planCode: string;
+  /** Empty when the customer has already accepted every current version. */
+  changed: WidgetChangedDocument[];
 }

@@ -34,6 +34,7 @@ import type { PlanService } from '../plans/plan.service';
 import type { SubscriptionService } from '../subscriptions/subscription.service';
 import type { DocumentService } from '../documents/document.service';
 import { readAcceptanceToken, signAcceptanceToken } from './acceptance-token';
+import type { WebhookService } from '../webhooks/webhook.service';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const text = (max: number) =>
@@ -75,6 +76,7 @@ const acceptanceSchema = previewSchema.extend({
   clientTime: z.string().max(64).optional(),
   pageUrl: z.string().max(2000).optional(),
   widgetVersion: z.string().max(64).optional(),
+  customerToken: z.string().max(300).optional(),
 });
 
 export interface RequestFacts {
@@ -98,6 +100,7 @@ export class AcceptanceService {
     private readonly documents: DocumentService,
     private readonly audit: AuditService,
     private readonly tokenSecret: string,
+    private readonly webhooks?: WebhookService,
   ) {}
 
   async widgetConfig(ctx: TenantContext): Promise<WidgetConfig> {
@@ -198,30 +201,39 @@ export class AcceptanceService {
     if (plan.archived)
       throw AftaleError.field('planCode', `the plan "${data.planCode}" is no longer sold`);
 
+    // Re-acceptance continues the customer's subscription; a first acceptance starts one.
+    const previous = data.customerToken
+      ? await this.verifyToken(ctx, data.customerToken).catch(() => null)
+      : null;
+    if (data.customerToken && !previous)
+      throw AftaleError.field('customerToken', 'is not the token of an acceptance of this vendor');
     // The subscription first (its own idempotency key): a crash after it leaves no
     // acceptance, and the retry with the same key finds the subscription and completes.
-    const subscription = await this.subscriptions.create(
-      ctx,
-      {
-        planCode: data.planCode,
-        users: data.users,
-        period: data.period,
-        idempotencyKey: `acc:${facts.idempotencyKey}`.slice(0, 200),
-        customer: {
-          companyName: data.company.name,
-          cvr: data.company.cvr,
-          email: data.company.contactEmail,
-        },
-      },
-      actor,
-      now,
-    );
+    const subscription = previous?.subscriptionId
+      ? await this.subscriptions.get(ctx, previous.subscriptionId)
+      : await this.subscriptions.create(
+          ctx,
+          {
+            planCode: data.planCode,
+            users: data.users,
+            period: data.period,
+            idempotencyKey: `acc:${facts.idempotencyKey}`.slice(0, 200),
+            customer: {
+              companyName: data.company.name,
+              cvr: data.company.cvr,
+              email: data.company.contactEmail,
+            },
+          },
+          actor,
+          now,
+        );
 
     const evidence = {
       schema: 'aftale.evidence/v1',
       tenantId: ctx.tenantId,
       source,
       idempotencyKey: facts.idempotencyKey,
+      reacceptanceOf: previous?.id ?? null,
       serverTime: now.toISOString(),
       clientTime: data.clientTime ?? null,
       locale,
@@ -293,6 +305,13 @@ export class AcceptanceService {
           queue: EVIDENCE_SEQUENCE_QUEUE,
           singletonKey: ctx.tenantId,
           maxAttempts: 10,
+        });
+        await this.webhooks?.emit(em, ctx, 'acceptance.created', {
+          acceptanceId: row.id,
+          subscriptionId: subscription.id,
+          companyCvr: data.company.cvr,
+          planCode: data.planCode,
+          evidenceSha256: row.evidenceSha256,
         });
         await this.audit.record(em, ctx, actor, {
           action: 'acceptance.created',
@@ -435,9 +454,7 @@ export class AcceptanceService {
   }
 
   /** Per customer (CVR): has its latest acceptance the current DPA and terms? */
-  async customerStatus(
-    ctx: TenantContext,
-  ): Promise<
+  async customerStatus(ctx: TenantContext): Promise<
     Array<{
       cvr: string;
       companyName: string;

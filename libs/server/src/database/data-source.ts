@@ -7,6 +7,7 @@ import { PlansAndBilling1763900000000 } from './migrations/1763900000000-plans-a
 import { Documents1764000000000 } from './migrations/1764000000000-documents';
 import { Acceptances1764100000000 } from './migrations/1764100000000-acceptances';
 import { EvidenceLog1764200000000 } from './migrations/1764200000000-evidence-log';
+import { Webhooks1764300000000 } from './migrations/1764300000000-webhooks';
 import { AcceptanceDocumentEntity, AcceptanceEntity } from './entities/acceptance.entities';
 import {
   DocumentEntity,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   Documents1764000000000,
   Acceptances1764100000000,
   EvidenceLog1764200000000,
+  Webhooks1764300000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {

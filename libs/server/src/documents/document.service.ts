@@ -26,6 +26,7 @@ import { TenantEntity } from '../database/entities/tenant.entity';
 import type { Database, TenantContext } from '../tenancy/database';
 import type { Actor, AuditService } from '../audit/audit.service';
 import { enqueueJob } from '../queue/job-queue';
+import type { WebhookService } from '../webhooks/webhook.service';
 
 /** Refused before any parsing: a DPA is a few hundred KB at most, even as .docx. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -111,6 +112,7 @@ export class DocumentService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
+    private readonly webhooks?: WebhookService,
   ) {}
 
   async import(
@@ -259,6 +261,12 @@ export class DocumentService {
         targetType: 'document_version',
         targetId: versionId,
         details: { version: next, hash: check.hash },
+      });
+      await this.webhooks?.emit(em, ctx, 'document.published', {
+        versionId,
+        documentId: version.documentId,
+        version: next,
+        contentHash: check.hash,
       });
       return em.findOneByOrFail(DocumentVersionEntity, { id: versionId });
     });

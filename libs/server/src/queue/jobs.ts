@@ -2,6 +2,7 @@ import type { JobHandler } from './job-queue';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import type { SubscriptionService } from '../subscriptions/subscription.service';
 import type { EvidenceLogService } from '../evidence/evidence-log.service';
+import type { WebhookService } from '../webhooks/webhook.service';
 
 /** Queue names. Later issues add PDF sealing, webhooks and e-mail here. */
 export const QUEUES = {
@@ -64,5 +65,17 @@ export function evidenceSequenceJob(log: EvidenceLogService): JobHandler {
     if (!tenant) return;
     const added = await log.sequence(tenant);
     logger.info({ added }, 'sequenced acceptances');
+  };
+}
+
+/** One webhook delivery attempt; the service schedules any retry itself. */
+export function webhookDeliveryJob(webhooks: WebhookService): JobHandler {
+  return async (job, { tenant, log }) => {
+    const id = job.payload['deliveryId'];
+    if (!tenant || typeof id !== 'string') return;
+    log.info(
+      { deliveryId: id, outcome: await webhooks.deliver(tenant, id) },
+      'webhook delivery attempt',
+    );
   };
 }

@@ -24,6 +24,7 @@ import type { Actor, AuditService } from '../audit/audit.service';
 import type { PlanService } from '../plans/plan.service';
 import type { BillingProvider, ProviderSubscription } from '../billing/billing-provider';
 import { StripeBillingProvider } from '../billing/stripe/stripe-billing.provider';
+import type { WebhookService } from '../webhooks/webhook.service';
 
 const createSubscriptionSchema = z.strictObject({
   planCode: z.string().min(1, 'must not be empty'),
@@ -82,6 +83,7 @@ export class SubscriptionService {
     private readonly audit: AuditService,
     /** null: the invoice provider. */
     private readonly stripe: BillingProvider | null,
+    private readonly webhooks?: WebhookService,
   ) {}
 
   get providerName(): 'stripe' | 'invoice' {
@@ -246,6 +248,11 @@ export class SubscriptionService {
         targetType: 'subscription',
         targetId: id,
       });
+      await this.webhooks?.emit(em, ctx, 'subscription.updated', {
+        subscriptionId: id,
+        status: next.status,
+        cancelAtPeriodEnd: next.cancelAtPeriodEnd,
+      });
       return view(await em.findOneByOrFail(SubscriptionEntity, { id }));
     });
   }
@@ -307,11 +314,22 @@ export class SubscriptionService {
         provider: 'stripe',
         providerSubscriptionRef: subscriptionRef,
       });
+      const mirrored = this.fromRemote(remote, local.period);
       await em.update(
         SubscriptionEntity,
         { id: local.id },
-        { ...this.columns(this.fromRemote(remote, local.period)), updatedAt: new Date() },
+        { ...this.columns(mirrored), updatedAt: new Date() },
       );
+      if (
+        mirrored.status !== local.status ||
+        mirrored.cancelAtPeriodEnd !== local.cancelAtPeriodEnd
+      ) {
+        await this.webhooks?.emit(em, ctx, 'subscription.updated', {
+          subscriptionId: local.id,
+          status: mirrored.status,
+          cancelAtPeriodEnd: mirrored.cancelAtPeriodEnd,
+        });
+      }
       return view(await em.findOneByOrFail(SubscriptionEntity, { id: local.id }));
     });
   }

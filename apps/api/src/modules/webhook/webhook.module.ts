@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { WebhookResolver } from './webhook.resolver';
+
+@Module({ providers: [WebhookResolver] })
+export class WebhookModule {}
