@@ -7,6 +7,9 @@ import {
   stripeEventJob,
   evidenceSequenceJob,
   webhookDeliveryJob,
+  sendCustomerCopy,
+  createMailer,
+  CUSTOMER_COPY_QUEUE,
   WEBHOOK_DELIVERY_QUEUE,
   EVIDENCE_SEQUENCE_QUEUE,
   documentPdfJob,
@@ -20,8 +23,25 @@ import {
 } from '@aftale/server';
 
 /** Every queue this worker serves. PDFs, webhooks and e-mail join here. */
-export function handlersFor(services: Services, pdf: PdfRenderer): Record<string, JobHandler> {
+export function handlersFor(
+  services: Services,
+  pdf: PdfRenderer,
+  config: AppConfig,
+): Record<string, JobHandler> {
+  const mailer = createMailer(config);
   return {
+    [CUSTOMER_COPY_QUEUE]: async (job, { tenant }) => {
+      const id = job.payload['acceptanceId'];
+      if (!tenant || typeof id !== 'string') return;
+      await sendCustomerCopy(tenant, id, {
+        acceptances: services.acceptances,
+        tenants: services.tenants,
+        renderPdf: pdfRenderFn(pdf),
+        mailer,
+        tokenSecret: config.acceptanceTokenSecret,
+        publicUrl: config.http.publicUrl,
+      });
+    },
     [EVIDENCE_SEQUENCE_QUEUE]: evidenceSequenceJob(services.evidenceLog),
     [WEBHOOK_DELIVERY_QUEUE]: webhookDeliveryJob(services.webhooks),
     [DOCUMENT_PDF_QUEUE]: documentPdfJob(services.documents, pdfRenderFn(pdf)),
@@ -55,7 +75,7 @@ export async function startWorker(
   const worker = new JobWorker(
     services.db,
     appUrl,
-    handlers ?? handlersFor(services, pdf),
+    handlers ?? handlersFor(services, pdf, config),
     config.worker,
     logger,
   );

@@ -35,3 +35,4 @@ export * from './evidence/proof-export';
 export * from './acceptances/acceptance-export';
 export * from './webhooks/webhook.service';
 export * from './webhooks/standard-webhooks';
+export * from './mail/customer-copy';

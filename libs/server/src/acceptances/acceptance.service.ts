@@ -306,6 +306,12 @@ export class AcceptanceService {
           singletonKey: ctx.tenantId,
           maxAttempts: 10,
         });
+        // The signer's own copy (PDF by e-mail, with its durable link).
+        await enqueueJob(em, ctx, {
+          queue: 'email.customer-copy',
+          payload: { acceptanceId: row.id },
+          maxAttempts: 6,
+        });
         await this.webhooks?.emit(em, ctx, 'acceptance.created', {
           acceptanceId: row.id,
           subscriptionId: subscription.id,

@@ -78,6 +78,11 @@ const envSchema = z.object({
         'must be an Ed25519 private key in PKCS#8 PEM, e.g. the output of: openssl genpkey -algorithm ed25519',
     })
     .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be an SMTP URL, e.g. smtp://user:password@smtp.example.dk:587')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
   DEMO_PUBLISHABLE_KEY: z
     .string()
     .regex(/^pk_(test|live)_[0-9A-Za-z]{38}$/, 'must be a publishable key, e.g. pk_test_…')
@@ -110,6 +115,8 @@ export interface AppConfig {
   acceptanceTokenSecret: string;
   /** Ed25519 PKCS#8 PEM that signs tree heads; undefined outside production: a dev key. */
   evidenceSigningKey: string | undefined;
+  /** SMTP for the customer's copy; unset means a local outbox folder (development). */
+  mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
   /** The demo tenant's publishable key, for the /demo checkout page (local only). */
   demoPublishableKey: string | undefined;
 }
@@ -202,6 +209,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       e.ACCEPTANCE_TOKEN_SECRET ?? 'aftale-local-development-acceptance-token-secret',
     evidenceSigningKey: e.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, '\n'),
     demoPublishableKey: e.DEMO_PUBLISHABLE_KEY,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? 'Aftale <no-reply@aftale.localhost>',
+      outboxDir: `${e.AFTALE_DATA_DIR}/outbox`,
+    },
   };
 }
 

@@ -1,0 +1,115 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AppConfig } from '../config/config';
+import type { AcceptanceService } from '../acceptances/acceptance.service';
+import type { TenantService } from '../tenants/tenant.service';
+import type { TenantContext } from '../tenancy/database';
+import type { PdfRenderFn } from '../documents/document-pdf.job';
+import { certificateHtml } from '../evidence/proof-export';
+import { escapeHtml } from '../pdf/pdf-html';
+
+export const CUSTOMER_COPY_QUEUE = 'email.customer-copy';
+
+/** The durable "Min profil" link: `c1.<acceptanceId>.<tenantId>.<hmac>`, never expiring. */
+export function customerCopyToken(secret: string, acceptanceId: string, tenantId: string): string {
+  const body = `c1.${acceptanceId}.${tenantId}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+export function readCustomerCopyToken(
+  secret: string,
+  token: string,
+): { acceptanceId: string; tenantId: string } | null {
+  const parts = token.split('.');
+  if (parts.length !== 4 || parts[0] !== 'c1') return null;
+  const [, acceptanceId, tenantId, sig] = parts as [string, string, string, string];
+  const expected = createHmac('sha256', secret).update(`c1.${acceptanceId}.${tenantId}`).digest();
+  const given = Buffer.from(sig, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return { acceptanceId, tenantId };
+}
+
+/** SMTP when configured; otherwise .eml files in a local outbox the demo can show. */
+export function createMailer(config: Pick<AppConfig, 'mail'>): {
+  send(message: SendMailOptions): Promise<void>;
+} {
+  if (config.mail.smtpUrl) {
+    const transport: Transporter = nodemailer.createTransport(config.mail.smtpUrl);
+    return {
+      send: async (message) =>
+        void (await transport.sendMail({ from: config.mail.from, ...message })),
+    };
+  }
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
+  return {
+    send: async (message) => {
+      const info = (await transport.sendMail({
+        from: config.mail.from,
+        ...message,
+      })) as unknown as { message: Buffer; messageId: string };
+      await mkdir(config.mail.outboxDir, { recursive: true });
+      await writeFile(
+        join(
+          config.mail.outboxDir,
+          `${Date.now()}-${info.messageId.replace(/[^A-Za-z0-9.-]/g, '')}.eml`,
+        ),
+        info.message,
+      );
+    },
+  };
+}
+
+/**
+ * After an acceptance, the signer gets its filled DPA as a PDF (with the acceptance
+ * certificate) and a durable link to fetch it again. Idempotent per acceptance: the job
+ * may run twice after a crash, which sends the copy twice, never loses it.
+ */
+export async function sendCustomerCopy(
+  ctx: TenantContext,
+  acceptanceId: string,
+  deps: {
+    acceptances: AcceptanceService;
+    tenants: TenantService;
+    renderPdf: PdfRenderFn;
+    mailer: { send(message: SendMailOptions): Promise<void> };
+    tokenSecret: string;
+    publicUrl: string;
+  },
+): Promise<void> {
+  const acceptance = await deps.acceptances.get(ctx, acceptanceId);
+  const documents = await deps.acceptances.documentsOf(ctx, acceptanceId);
+  const vendor = await deps.tenants.get(ctx);
+  const dpa = documents.find((d) => d.kind === 'dpa');
+  if (!dpa) return;
+  const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
+  const pdf = await deps.renderPdf({
+    bodyHtml: dpa.html + certificateHtml(evidence, acceptance.evidenceSha256),
+    title: 'Databehandleraftale',
+    header: {
+      vendor: vendor.name,
+      customer: acceptance.company['name'] ?? '',
+      documentVersion: `accept ${acceptance.id.slice(0, 8)}`,
+    },
+    locale: 'da',
+  });
+  const link = `${deps.publicUrl}/v1/customer/copies/${customerCopyToken(deps.tokenSecret, acceptance.id, ctx.tenantId)}`;
+  await deps.mailer.send({
+    to: acceptance.company['contactEmail'],
+    subject: `Jeres databehandleraftale med ${vendor.name}`,
+    text: `Hej ${acceptance.company['contactName'] ?? ''}\n\nTak fordi I har accepteret databehandleraftalen med ${vendor.name}. Den udfyldte aftale er vedhæftet som PDF.\n\nI kan altid hente den igen her:\n${link}\n`,
+    html: `<p>Hej ${escapeHtml(acceptance.company['contactName'] ?? '')}</p><p>Tak fordi I har accepteret databehandleraftalen med ${escapeHtml(vendor.name)}. Den udfyldte aftale er vedhæftet som PDF.</p><p>I kan altid hente den igen her: <a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>`,
+    attachments: [
+      {
+        filename: 'databehandleraftale.pdf',
+        content: Buffer.from(pdf),
+        contentType: 'application/pdf',
+      },
+    ],
+  });
+}
