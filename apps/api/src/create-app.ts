@@ -28,7 +28,7 @@ export async function createApiApp(
     // Room for a 10 MB document sent base64 in importDocument; larger files get a typed error.
     bodyLimit: 15 * 1024 * 1024,
     // Customer-copy links carry a signed token in the path.
-    maxParamLength: 300,
+    routerOptions: { maxParamLength: 300 },
     // Honour a caller's request id so logs join up across systems; otherwise make one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = req.headers['x-request-id'];
