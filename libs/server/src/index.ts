@@ -36,3 +36,4 @@ export * from './acceptances/acceptance-export';
 export * from './webhooks/webhook.service';
 export * from './webhooks/standard-webhooks';
 export * from './mail/customer-copy';
+export * from './boot';
