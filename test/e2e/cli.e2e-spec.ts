@@ -4,25 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApiKey } from '@aftale/domain';
 import { createServices } from '@aftale/server';
+import { runAftale } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const root = join(__dirname, '..', '..');
 
 describe('aftale CLI', () => {
   let db: TestDatabase;
-  const aftale = (...args: string[]) => {
-    const run = spawnSync(process.execPath, [join(root, 'apps/cli/bin/aftale.js'), ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: db.ownerUrl,
-        AFTALE_DATA_DIR: join(root, 'tmp', db.name),
-        LOG_LEVEL: 'silent',
-      },
-    });
-    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-  };
+  const aftale = (...args: string[]) => runAftale(db, ...args);
 
   beforeAll(async () => {
     db = await createTestDatabase();

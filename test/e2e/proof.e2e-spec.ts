@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { seedDemo, type Services } from '@aftale/server';
+import { runAftale } from '../support/cli';
 import {
   createTestDatabase,
   createTestServices,
@@ -12,26 +13,13 @@ import {
 } from '../support/test-database';
 
 jest.setTimeout(90_000);
-const root = join(__dirname, '..', '..');
 
 describe('aftale proof export | verify', () => {
   let db: TestDatabase;
   let services: Services;
   let acceptanceId: string;
   const dir = mkdtempSync(join(tmpdir(), 'aftale-proof-'));
-  const aftale = (...args: string[]) => {
-    const run = spawnSync(process.execPath, [join(root, 'apps/cli/bin/aftale.js'), ...args], {
-      cwd: root,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        DATABASE_URL: db.ownerUrl,
-        AFTALE_DATA_DIR: join(root, 'tmp', db.name),
-        LOG_LEVEL: 'silent',
-      },
-    });
-    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-  };
+  const aftale = (...args: string[]) => runAftale(db, ...args);
 
   beforeAll(async () => {
     db = await createTestDatabase();
