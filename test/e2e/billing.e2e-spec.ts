@@ -107,4 +107,12 @@ describe('plans, quotes and subscriptions over GraphQL', () => {
       field: 'input.users',
     });
   });
+
+  it('answers an id of 36 dashes with a typed error, not a database error', async () => {
+    const res = await api.gql(
+      '{ subscription(id: "------------------------------------") { id } }',
+      { key: sk },
+    );
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
 });

@@ -10,6 +10,7 @@ import {
   type WidgetAcceptanceResponse,
   type WidgetConfig,
   type WidgetPreviewResponse,
+  isUuid,
 } from '@aftale/domain';
 import type { DocumentValues } from '@aftale/documents';
 import { canonicalize } from '@aftale/evidence';
@@ -394,8 +395,7 @@ export class AcceptanceService {
   }
 
   async get(ctx: TenantContext, id: string): Promise<AcceptanceEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(id))
-      throw AftaleError.field('id', 'must be an acceptance id (a UUID)');
+    if (!isUuid(id)) throw AftaleError.field('id', 'must be an acceptance id (a UUID)');
     const row = await this.db.inTenant(ctx, (em) => em.findOneBy(AcceptanceEntity, { id }));
     if (!row) throw new AftaleError('NOT_FOUND', `No acceptance with id ${id}`);
     return row;
@@ -423,7 +423,7 @@ export class AcceptanceService {
     let cursor: { at: string; id: string } | null = null;
     if (options.after) {
       const [at, id] = Buffer.from(options.after, 'base64url').toString('utf8').split('|');
-      if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id))
+      if (!at || !id || Number.isNaN(Date.parse(at)) || !isUuid(id))
         throw AftaleError.field('after', 'is not a cursor from this API');
       cursor = { at, id };
     }

@@ -5,6 +5,7 @@ import {
   parseApiKey,
   type ApiKeyKind,
   type ApiKeyMode,
+  isUuid,
 } from '@aftale/domain';
 import { ApiKeyEntity } from '../database/entities/api-key.entity';
 import { Database, type TenantContext } from '../tenancy/database';
@@ -22,8 +23,6 @@ export interface CreatedApiKey {
   /** Shown once to whoever created it; only its hash is stored. */
   plaintext: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ApiKeyService {
   constructor(
@@ -82,7 +81,7 @@ export class ApiKeyService {
     actor: Actor,
     requestId?: string,
   ): Promise<ApiKeyEntity> {
-    if (!UUID.test(keyId)) throw AftaleError.field('id', 'must be an API key id (a UUID)');
+    if (!isUuid(keyId)) throw AftaleError.field('id', 'must be an API key id (a UUID)');
     return this.db.inTenant(ctx, async (em) => {
       const key = await em.findOneBy(ApiKeyEntity, { id: keyId });
       if (!key) throw new AftaleError('NOT_FOUND', `No API key with id ${keyId}`);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { AftaleError, parseInput } from '@aftale/domain';
+import { AftaleError, parseInput, isUuid } from '@aftale/domain';
 import {
   IMPORT_FORMATS,
   assertPublishable,
@@ -415,7 +415,7 @@ export class DocumentService {
     ctx: TenantContext,
     pdfId: string,
   ): Promise<{ row: DocumentPdfEntity; bytes: Buffer | null }> {
-    if (!/^[0-9a-f-]{36}$/i.test(pdfId)) throw AftaleError.field('id', 'must be a PDF id (a UUID)');
+    if (!isUuid(pdfId)) throw AftaleError.field('id', 'must be a PDF id (a UUID)');
     return this.db.inTenant(ctx, async (em) => {
       const row = await em.findOneBy(DocumentPdfEntity, { id: pdfId });
       if (!row) throw new AftaleError('NOT_FOUND', `No PDF with id ${pdfId}`);
@@ -428,7 +428,7 @@ export class DocumentService {
   }
 
   async versionIn(em: EntityManager, versionId: string): Promise<DocumentVersionEntity> {
-    if (!/^[0-9a-f-]{36}$/i.test(versionId))
+    if (!isUuid(versionId))
       throw AftaleError.field('versionId', 'must be a document version id (a UUID)');
     const version = await em.findOneBy(DocumentVersionEntity, { id: versionId });
     if (!version)

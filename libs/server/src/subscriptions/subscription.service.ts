@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AftaleError, checkCvr, parseInput } from '@aftale/domain';
+import { AftaleError, checkCvr, parseInput, isUuid } from '@aftale/domain';
 import {
   accessEndsAt,
   advancePeriod,
@@ -258,8 +258,7 @@ export class SubscriptionService {
   }
 
   async get(ctx: TenantContext, id: string): Promise<SubscriptionView> {
-    if (!/^[0-9a-f-]{36}$/i.test(id))
-      throw AftaleError.field('id', 'must be a subscription id (a UUID)');
+    if (!isUuid(id)) throw AftaleError.field('id', 'must be a subscription id (a UUID)');
     const found = await this.db.inTenant(ctx, (em) => em.findOneBy(SubscriptionEntity, { id }));
     if (!found) throw new AftaleError('NOT_FOUND', `No subscription with id ${id}`);
     return view(found);

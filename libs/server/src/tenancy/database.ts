@@ -1,12 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AftaleError } from '@aftale/domain';
+import { AftaleError, isUuid } from '@aftale/domain';
 
 /** The tenant a unit of work runs for. Resolved once per request or job, passed explicitly. */
 export interface TenantContext {
   readonly tenantId: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * All data access goes through here. A tenant's work runs in one transaction whose first
@@ -18,7 +16,7 @@ export class Database {
   constructor(readonly dataSource: DataSource) {}
 
   async inTenant<T>(ctx: TenantContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!UUID.test(ctx.tenantId)) throw new AftaleError('NOT_FOUND', 'Unknown tenant');
+    if (!isUuid(ctx.tenantId)) throw new AftaleError('NOT_FOUND', 'Unknown tenant');
     return this.dataSource.transaction(async (em) => {
       await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [ctx.tenantId]);
       return work(em);

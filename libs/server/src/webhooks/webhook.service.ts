@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { AftaleError, parseInput } from '@aftale/domain';
+import { AftaleError, parseInput, isUuid } from '@aftale/domain';
 import type { Database, TenantContext } from '../tenancy/database';
 import type { Actor, AuditService } from '../audit/audit.service';
 import { enqueueJob } from '../queue/job-queue';
@@ -274,7 +274,7 @@ export class WebhookService {
   }
 
   private uuid(value: string, field: string): string {
-    if (!/^[0-9a-f-]{36}$/i.test(value)) throw AftaleError.field(field, 'must be a UUID');
+    if (!isUuid(value)) throw AftaleError.field(field, 'must be a UUID');
     return value;
   }
 }
