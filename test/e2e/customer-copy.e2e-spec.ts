@@ -7,7 +7,14 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
-import { JobWorker, PdfRenderer, seedDemo, type AppConfig, type Services } from '@aftale/server';
+import {
+  CUSTOMER_COPY_QUEUE,
+  JobWorker,
+  PdfRenderer,
+  seedDemo,
+  type AppConfig,
+  type Services,
+} from '@aftale/server';
 import {
   createTestDatabase,
   createTestServices,
@@ -55,7 +62,7 @@ describe("the customer's copy: PDF over real SMTP and a durable link", () => {
     worker = new JobWorker(
       services.db,
       db.appUrl,
-      { 'email.customer-copy': handlers['email.customer-copy']! },
+      { [CUSTOMER_COPY_QUEUE]: handlers[CUSTOMER_COPY_QUEUE]! },
       { concurrency: 1, pollMs: 50 },
       pino({ level: 'silent' }),
     );

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
 import {
   createBilling,
   type AppConfig,
@@ -65,8 +64,4 @@ export async function createApiApp(
   app.enableShutdownHooks();
   await app.init();
   return app;
-}
-
-export function requestSerializer(req: FastifyRequest) {
-  return { id: req.id, method: req.method, url: req.url.split('?')[0] };
 }

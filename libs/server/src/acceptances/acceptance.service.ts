@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   AftaleError,
@@ -13,11 +12,11 @@ import {
   isUuid,
 } from '@aftale/domain';
 import type { DocumentValues } from '@aftale/documents';
-import { canonicalize } from '@aftale/evidence';
+import { canonicalize, sha256Hex } from '@aftale/evidence';
+import { CUSTOMER_COPY_QUEUE, EVIDENCE_SEQUENCE_QUEUE } from '../queue/queues';
 import { enqueueJob } from '../queue/job-queue';
 
-/** The sequencer queue: one pending job per tenant integrates its new acceptances. */
-export const EVIDENCE_SEQUENCE_QUEUE = 'evidence.sequence';
+export { EVIDENCE_SEQUENCE_QUEUE } from '../queue/queues';
 import {
   AcceptanceDocumentEntity,
   AcceptanceEntity,
@@ -37,7 +36,6 @@ import type { DocumentService } from '../documents/document.service';
 import { readAcceptanceToken, signAcceptanceToken } from './acceptance-token';
 import type { WebhookService } from '../webhooks/webhook.service';
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
@@ -189,7 +187,11 @@ export class AcceptanceService {
       );
     }
     const now = new Date();
-    const rendered = await this.renderAll(ctx, data, now);
+    // Each document's HTML is hashed once, for the evidence and for its stored copy.
+    const rendered = (await this.renderAll(ctx, data, now)).map((r) => ({
+      ...r,
+      htmlSha256: sha256Hex(r.html),
+    }));
     const current = rendered.map((r) => r.version.id).sort();
     if (canonicalize([...data.documentVersionIds].sort()) !== canonicalize(current)) {
       throw new AftaleError(
@@ -249,12 +251,12 @@ export class AcceptanceService {
         period: data.period,
       },
       quote: subscription.quote,
-      consent: { text: data.consentText, sha256: sha256(data.consentText) },
+      consent: { text: data.consentText, sha256: sha256Hex(data.consentText) },
       // `file` + `sha256` is how a proof bundle ties each shipped document to this record.
       documents: rendered.map((r) => ({
         kind: r.document.kind,
         file: `${r.document.kind}.html`,
-        sha256: sha256(r.html),
+        sha256: r.htmlSha256,
         versionId: r.version.id,
         version: r.version.version,
         templateSha256: r.version.contentHash,
@@ -287,7 +289,7 @@ export class AcceptanceService {
             companyCvr: data.company.cvr,
             evidence: evidence as unknown as Record<string, unknown>,
             evidenceJson,
-            evidenceSha256: sha256(evidenceJson),
+            evidenceSha256: sha256Hex(evidenceJson),
             source,
           }),
         );
@@ -298,7 +300,7 @@ export class AcceptanceService {
             kind: r.document.kind,
             versionId: r.version.id,
             html: r.html,
-            htmlSha256: sha256(r.html),
+            htmlSha256: r.htmlSha256,
           });
         }
         // Same transaction: the acceptance is never committed without its sequencing job.
@@ -309,7 +311,7 @@ export class AcceptanceService {
         });
         // The signer's own copy (PDF by e-mail, with its durable link).
         await enqueueJob(em, ctx, {
-          queue: 'email.customer-copy',
+          queue: CUSTOMER_COPY_QUEUE,
           payload: { acceptanceId: row.id },
           maxAttempts: 6,
         });

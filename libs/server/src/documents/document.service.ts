@@ -30,7 +30,8 @@ import type { WebhookService } from '../webhooks/webhook.service';
 
 /** Refused before any parsing: a DPA is a few hundred KB at most, even as .docx. */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
-export const DOCUMENT_PDF_QUEUE = 'documents.render-pdf';
+import { DOCUMENT_PDF_QUEUE } from '../queue/queues';
+export { DOCUMENT_PDF_QUEUE };
 
 const importSchema = z.strictObject({
   kind: z.enum(['dpa', 'terms'], { error: 'dpa or terms' }),

@@ -1,4 +1,8 @@
 import { buildProofBundle } from '@aftale/evidence';
+import type {
+  AcceptanceDocumentEntity,
+  AcceptanceEntity,
+} from '../database/entities/acceptance.entities';
 import { escapeHtml } from '../pdf/pdf-html';
 import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { EvidenceLogService } from './evidence-log.service';
@@ -33,6 +37,26 @@ ${row('Evidens SHA-256', evidenceSha256)}
 </table></section>`;
 }
 
+/** The accepted DPA exactly as shown, with the acceptance certificate as its last page. */
+export async function renderAcceptancePdf(
+  acceptance: AcceptanceEntity,
+  dpa: AcceptanceDocumentEntity,
+  vendorName: string,
+  renderPdf: PdfRenderFn,
+): Promise<Buffer> {
+  const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
+  return renderPdf({
+    bodyHtml: dpa.html + certificateHtml(evidence, acceptance.evidenceSha256),
+    title: 'Databehandleraftale',
+    header: {
+      vendor: vendorName,
+      customer: acceptance.company['name'] ?? '',
+      documentVersion: `accept ${acceptance.id.slice(0, 8)}`,
+    },
+    locale: 'da',
+  });
+}
+
 /**
  * A proof bundle for one acceptance (format: docs/proof-bundle.md): the evidence as sealed,
  * the exact documents shown, a PDF of the DPA with its certificate page, the inclusion proof
@@ -52,21 +76,11 @@ export async function exportProofBundle(
   const documents = await deps.acceptances.documentsOf(ctx, acceptanceId);
   const proof = await deps.evidenceLog.inclusionProof(ctx, acceptanceId);
   const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
-  let pdf: Uint8Array | undefined;
   const dpa = documents.find((d) => d.kind === 'dpa');
-  if (deps.renderPdf && dpa) {
-    const company = acceptance.company;
-    pdf = await deps.renderPdf({
-      bodyHtml: dpa.html + certificateHtml(evidence, acceptance.evidenceSha256),
-      title: 'Databehandleraftale',
-      header: {
-        vendor: deps.vendorName,
-        customer: company['name'] ?? '',
-        documentVersion: `accept ${acceptance.id.slice(0, 8)}`,
-      },
-      locale: 'da',
-    });
-  }
+  const pdf =
+    deps.renderPdf && dpa
+      ? await renderAcceptancePdf(acceptance, dpa, deps.vendorName, deps.renderPdf)
+      : undefined;
   return buildProofBundle({
     evidence,
     ...(pdf ? { pdf } : {}),

@@ -1,35 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { customerCopyToken } from '../acceptances/acceptance-token';
 import type { AppConfig } from '../config/config';
 import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { TenantService } from '../tenants/tenant.service';
 import type { TenantContext } from '../tenancy/database';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
-import { certificateHtml } from '../evidence/proof-export';
+import { renderAcceptancePdf } from '../evidence/proof-export';
 import { escapeHtml } from '../pdf/pdf-html';
 
-export const CUSTOMER_COPY_QUEUE = 'email.customer-copy';
-
-/** The durable "Min profil" link: `c1.<acceptanceId>.<tenantId>.<hmac>`, never expiring. */
-export function customerCopyToken(secret: string, acceptanceId: string, tenantId: string): string {
-  const body = `c1.${acceptanceId}.${tenantId}`;
-  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
-}
-
-export function readCustomerCopyToken(
-  secret: string,
-  token: string,
-): { acceptanceId: string; tenantId: string } | null {
-  const parts = token.split('.');
-  if (parts.length !== 4 || parts[0] !== 'c1') return null;
-  const [, acceptanceId, tenantId, sig] = parts as [string, string, string, string];
-  const expected = createHmac('sha256', secret).update(`c1.${acceptanceId}.${tenantId}`).digest();
-  const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  return { acceptanceId, tenantId };
-}
+export { CUSTOMER_COPY_QUEUE } from '../queue/queues';
 
 /** SMTP when configured; otherwise .eml files in a local outbox the demo can show. */
 export function createMailer(config: Pick<AppConfig, 'mail'>): {
@@ -87,17 +68,7 @@ export async function sendCustomerCopy(
   const vendor = await deps.tenants.get(ctx);
   const dpa = documents.find((d) => d.kind === 'dpa');
   if (!dpa) return;
-  const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
-  const pdf = await deps.renderPdf({
-    bodyHtml: dpa.html + certificateHtml(evidence, acceptance.evidenceSha256),
-    title: 'Databehandleraftale',
-    header: {
-      vendor: vendor.name,
-      customer: acceptance.company['name'] ?? '',
-      documentVersion: `accept ${acceptance.id.slice(0, 8)}`,
-    },
-    locale: 'da',
-  });
+  const pdf = await renderAcceptancePdf(acceptance, dpa, vendor.name, deps.renderPdf);
   const link = `${deps.publicUrl}/v1/customer/copies/${customerCopyToken(deps.tokenSecret, acceptance.id, ctx.tenantId)}`;
   await deps.mailer.send({
     to: acceptance.company['contactEmail'],

@@ -4,12 +4,8 @@ import type { SubscriptionService } from '../subscriptions/subscription.service'
 import type { EvidenceLogService } from '../evidence/evidence-log.service';
 import type { WebhookService } from '../webhooks/webhook.service';
 
-/** Queue names. Later issues add PDF sealing, webhooks and e-mail here. */
-export const QUEUES = {
-  pruneRateLimits: 'maintenance.prune-rate-limits',
-  advanceInvoicePeriods: 'billing.advance-invoice-periods',
-  stripeEvent: 'billing.stripe-event',
-} as const;
+import { QUEUES } from './queues';
+export { QUEUES };
 
 /** Deletes rate-limit windows nobody reads any more. Idempotent. */
 export const pruneRateLimitsJob: JobHandler = async (_job, { db, log }) => {

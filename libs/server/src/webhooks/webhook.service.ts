@@ -12,7 +12,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'document.published',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-export const WEBHOOK_DELIVERY_QUEUE = 'webhooks.deliver';
+import { WEBHOOK_DELIVERY_QUEUE } from '../queue/queues';
+export { WEBHOOK_DELIVERY_QUEUE };
 /** Seconds before attempt n+1: immediately, 5 s, 5 min, 30 min, 2 h, then 6 h, 12 h, 24 h. */
 export const WEBHOOK_RETRY_SCHEDULE = [0, 5, 300, 1800, 7200, 21600, 43200, 86400];
 const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
