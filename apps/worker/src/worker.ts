@@ -98,20 +98,20 @@ export async function startWorker(
   // running still reaches the log within seconds.
   const sweep = async () => {
     try {
-      await services.db.inPlatform(async (em) => {
-        const rows: Array<{ tenant_id: string }> = await em.query(
-          'SELECT aftale_tenants_with_unsequenced_acceptances() AS tenant_id',
+      const rows: Array<{ tenant_id: string }> = await services.db.inPlatform((em) =>
+        em.query('SELECT aftale_tenants_with_unsequenced_acceptances() AS tenant_id'),
+      );
+      // Each enqueue in its own tenant's transaction, after the platform one has ended.
+      for (const row of rows) {
+        const tenant = { tenantId: row.tenant_id };
+        await services.db.inTenant(tenant, (tx) =>
+          enqueueJob(tx, tenant, {
+            queue: EVIDENCE_SEQUENCE_QUEUE,
+            singletonKey: row.tenant_id,
+            maxAttempts: 10,
+          }),
         );
-        for (const row of rows) {
-          await services.db.inTenant({ tenantId: row.tenant_id }, (tx) =>
-            enqueueJob(
-              tx,
-              { tenantId: row.tenant_id },
-              { queue: EVIDENCE_SEQUENCE_QUEUE, singletonKey: row.tenant_id, maxAttempts: 10 },
-            ),
-          );
-        }
-      });
+      }
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'sequencer sweep failed');
     }

@@ -149,7 +149,8 @@ export class AcceptanceService {
 
   async preview(ctx: TenantContext, input: unknown): Promise<WidgetPreviewResponse> {
     const data = parseInput(previewSchema, input, '');
-    const rendered = await this.renderAll(ctx, data, new Date());
+    const { version: planVersion } = await this.plans.current(ctx, data.planCode);
+    const rendered = await this.renderAll(ctx, data, planVersion.definition.name, new Date());
     return {
       documents: rendered.map((r) => ({
         kind: r.document.kind,
@@ -188,10 +189,15 @@ export class AcceptanceService {
     }
     const now = new Date();
     // Each document's HTML is hashed once, for the evidence and for its stored copy.
-    const rendered = (await this.renderAll(ctx, data, now)).map((r) => ({
-      ...r,
-      htmlSha256: sha256Hex(r.html),
-    }));
+    const { plan, version: planVersion } = await this.plans.current(ctx, data.planCode);
+    if (plan.archived)
+      throw AftaleError.field('planCode', `the plan "${data.planCode}" is no longer sold`);
+    const rendered = (await this.renderAll(ctx, data, planVersion.definition.name, now)).map(
+      (r) => ({
+        ...r,
+        htmlSha256: sha256Hex(r.html),
+      }),
+    );
     const current = rendered.map((r) => r.version.id).sort();
     if (canonicalize([...data.documentVersionIds].sort()) !== canonicalize(current)) {
       throw new AftaleError(
@@ -200,9 +206,6 @@ export class AcceptanceService {
         [{ field: 'documentVersionIds', message: 'not the current versions' }],
       );
     }
-    const { plan, version: planVersion } = await this.plans.current(ctx, data.planCode);
-    if (plan.archived)
-      throw AftaleError.field('planCode', `the plan "${data.planCode}" is no longer sold`);
 
     // Re-acceptance continues the customer's subscription; a first acceptance starts one.
     const previous = data.customerToken
@@ -539,29 +542,21 @@ export class AcceptanceService {
   private async currentDocuments(
     ctx: TenantContext,
   ): Promise<Array<{ document: DocumentEntity; version: DocumentVersionEntity }>> {
-    const out: Array<{ document: DocumentEntity; version: DocumentVersionEntity }> = [];
-    for (const kind of ['dpa', 'terms'] as const) {
-      const version = await this.documents.current(ctx, kind);
-      if (!version) continue;
-      const document = await this.db.inTenant(ctx, (em) =>
-        em.findOneByOrFail(DocumentEntity, { id: version.documentId }),
-      );
-      out.push({ document, version });
-    }
-    return out;
+    return (await this.documents.currentAll(ctx)).current;
   }
 
   /** The document values for what the customer typed (used for the widget's PDF copy). */
   async valuesFor(ctx: TenantContext, input: unknown, now = new Date()): Promise<DocumentValues> {
-    return this.buildValues(ctx, parseInput(previewSchema, input, ''), now);
+    const data = parseInput(previewSchema, input, '');
+    const { version } = await this.plans.current(ctx, data.planCode);
+    return this.buildValues(data, version.definition.name, now);
   }
 
-  private async buildValues(
-    ctx: TenantContext,
+  private buildValues(
     data: z.output<typeof previewSchema>,
+    planName: string,
     now: Date,
-  ): Promise<DocumentValues> {
-    const { version: planVersion } = await this.plans.current(ctx, data.planCode);
+  ): DocumentValues {
     return {
       client: {
         name: data.company.name,
@@ -571,30 +566,30 @@ export class AcceptanceService {
         contact: data.company.contactName,
         contactEmail: data.company.contactEmail,
       },
-      plan: { name: planVersion.definition.name },
+      plan: { name: planName },
       acceptance: { date: now.toISOString().slice(0, 10) },
       custom: data.custom ?? {},
     };
   }
 
+  /** Renders the current DPA and terms for what the customer typed: one read, no re-fetching. */
   private async renderAll(
     ctx: TenantContext,
     data: z.output<typeof previewSchema>,
+    planName: string,
     now: Date,
   ): Promise<Array<{ document: DocumentEntity; version: DocumentVersionEntity; html: string }>> {
-    const current = await this.currentDocuments(ctx);
+    const { tenant, current } = await this.documents.currentAll(ctx);
     if (!current.some((c) => c.document.kind === 'dpa')) {
       throw new AftaleError(
         'NOT_FOUND',
         'The vendor has not published a data processing agreement yet.',
       );
     }
-    const values = await this.buildValues(ctx, data, now);
-    const out = [];
-    for (const c of current) {
-      const rendered = await this.documents.render(ctx, c.version.id, values, data.locale ?? 'da');
-      out.push({ ...c, html: rendered.html });
-    }
-    return out;
+    const values = this.buildValues(data, planName, now);
+    return current.map((c) => ({
+      ...c,
+      html: this.documents.renderLoaded(c.version, tenant, values, data.locale ?? 'da').html,
+    }));
   }
 }

@@ -25,16 +25,16 @@ export function documentPdfJob(documents: DocumentService, renderPdf: PdfRenderF
     if (!row || row.status === 'ready') return; // gone, or done by an earlier attempt
     try {
       const stored = row.renderValues as { values: Record<string, unknown>; locale: 'da' | 'en' };
-      const rendered = await documents.render(
-        tenant,
-        row.versionId,
-        stored.values as never,
-        stored.locale,
-      );
       const { version, vendor } = await db.inTenant(tenant, async (em) => ({
         version: await em.findOneByOrFail(DocumentVersionEntity, { id: row.versionId }),
         vendor: await em.findOneByOrFail(TenantEntity, { id: tenant.tenantId }),
       }));
+      const rendered = documents.renderLoaded(
+        version,
+        vendor,
+        stored.values as never,
+        stored.locale,
+      );
       const client = (stored.values['client'] ?? {}) as { name?: string };
       const bytes = await renderPdf({
         bodyHtml: rendered.html,

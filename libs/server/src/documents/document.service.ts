@@ -333,6 +333,24 @@ export class DocumentService {
     });
   }
 
+  /** The current DPA and terms with their documents and the vendor, in one transaction. */
+  async currentAll(ctx: TenantContext): Promise<{
+    tenant: TenantEntity;
+    current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }>;
+  }> {
+    return this.db.inTenant(ctx, async (em) => {
+      const current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }> = [];
+      for (const document of await em.find(DocumentEntity, { order: { kind: 'ASC' } })) {
+        const version = await em.findOne(DocumentVersionEntity, {
+          where: { documentId: document.id, status: 'published' },
+          order: { version: 'DESC' },
+        });
+        if (version) current.push({ document, version });
+      }
+      return { tenant: await em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }), current };
+    });
+  }
+
   /**
    * Renders with the vendor's own details and the version's sub-processor data filled in
    * by the server; `values` supplies the customer's. Strict: a missing value is an error.
@@ -352,6 +370,16 @@ export class DocumentService {
       version: await this.versionIn(em, versionId),
       tenant: await em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }),
     }));
+    return { ...this.renderLoaded(version, tenant, values, locale), version };
+  }
+
+  /** Rendering of an already loaded version (no database work): HTML and the same as text. */
+  renderLoaded(
+    version: DocumentVersionEntity,
+    tenant: TenantEntity,
+    values: DocumentValues | undefined,
+    locale: 'da' | 'en' = 'da',
+  ): { html: string; text: string; values: DocumentValues } {
     const filled: DocumentValues = {
       ...(values ?? sampleValues(tenant)),
       vendor: vendorValues(tenant),
@@ -365,7 +393,6 @@ export class DocumentService {
     return {
       html: renderDocument(version.model, filled, options),
       text: renderText(version.model, filled, options),
-      version,
       values: filled,
     };
   }

@@ -54,18 +54,16 @@ export class EvidenceLogService {
       [BATCH],
     );
     if (pending.length === 0) return 0;
-    const sizeRows: Array<{ size: string }> = await em.query(
-      'SELECT count(*) AS size FROM evidence_log',
-    );
-    let index = Number(sizeRows[0]?.size ?? 0);
-    for (const row of pending) {
-      await em.query(
-        'INSERT INTO evidence_log (tenant_id, leaf_index, acceptance_id, leaf_hash) VALUES ($1, $2, $3, $4)',
-        [ctx.tenantId, index, row.id, hex(leafHash(Buffer.from(row.evidence_json, 'utf8')))],
-      );
-      index += 1;
-    }
+    // One read of the log (its size is the number of leaves), one insert for the batch.
     const hashes = await this.leafHashes(em);
+    const start = hashes.length;
+    const added = pending.map((row) => leafHash(Buffer.from(row.evidence_json, 'utf8')));
+    await em.query(
+      `INSERT INTO evidence_log (tenant_id, leaf_index, acceptance_id, leaf_hash)
+       SELECT $1, $2 + n - 1, a, h FROM unnest($3::uuid[], $4::text[]) WITH ORDINALITY AS t(a, h, n)`,
+      [ctx.tenantId, start, pending.map((r) => r.id), added.map(hex)],
+    );
+    hashes.push(...added);
     const head = signTreeHead(
       {
         logId: ctx.tenantId,

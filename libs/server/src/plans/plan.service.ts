@@ -153,17 +153,15 @@ export class PlanService {
         where: includeArchived ? {} : { archived: false },
         order: { code: 'ASC' },
       });
-      const out: PlanWithVersion[] = [];
-      for (const plan of plans) {
-        out.push({
-          plan,
-          version: await em.findOneByOrFail(PlanVersionEntity, {
-            planId: plan.id,
-            version: plan.currentVersion,
-          }),
-        });
-      }
-      return out;
+      if (plans.length === 0) return [];
+      // One query for every current version, not one per plan.
+      const versions = await em
+        .createQueryBuilder(PlanVersionEntity, 'v')
+        .innerJoin(PlanEntity, 'p', 'p.id = v.plan_id AND p.current_version = v.version')
+        .where('v.plan_id IN (:...ids)', { ids: plans.map((p) => p.id) })
+        .getMany();
+      const byPlan = new Map(versions.map((v) => [v.planId, v]));
+      return plans.map((plan) => ({ plan, version: byPlan.get(plan.id)! }));
     });
   }
 
