@@ -1,4 +1,5 @@
-import type { ProvisionedTenant, Services } from '@aftale/server';
+import { generateKeyPairSync } from 'node:crypto';
+import { loadConfig, type ProvisionedTenant, type Services } from '@aftale/server';
 import {
   createTestDatabase,
   createTestServices,
@@ -24,10 +25,18 @@ describe('GraphQL hardening over HTTP', () => {
     };
     tight = await startApi(limits, services);
     replica = await startApi(limits, services); // a second API replica on the same database
-    production = await startApi(
-      { ...db.config, env: 'production', graphql: { ...db.config.graphql, introspection: false } },
-      services,
-    );
+    // The production configuration exactly as loadConfig derives it (introspection included).
+    const productionConfig = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: db.ownerUrl,
+      DATABASE_APP_PASSWORD: 'production-like-password',
+      ACCEPTANCE_TOKEN_SECRET: 'x'.repeat(40),
+      EVIDENCE_SIGNING_KEY: generateKeyPairSync('ed25519')
+        .privateKey.export({ type: 'pkcs8', format: 'pem' })
+        .toString(),
+      LOG_LEVEL: 'silent',
+    });
+    production = await startApi(productionConfig, services);
     t = await services.tenants.create({ name: 'Hardened', slug: 'hardened' }, { type: 'cli' });
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs Chromium (for PDF rendering), DejaVu fonts (cover æøå) and poppler-utils
-# (pdftotext/pdfinfo in tests, pdfsig for proof verification) from Debian.
+# (pdftotext/pdfinfo in tests, pdfsig for proof verification), and the standard tools a
+# proof bundle's README uses (openssl, xxd) from Debian.
 # Idempotent: silent and fast when everything is present. Needs root (or sudo) to install.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ missing=()
 [ -d "$FONT_DIR" ] || missing+=(fonts-dejavu-core)
 command -v pdftotext > /dev/null 2>&1 || missing+=(poppler-utils)
 command -v pdfsig > /dev/null 2>&1 || missing+=(poppler-utils)
+command -v openssl > /dev/null 2>&1 || missing+=(openssl)
+command -v xxd > /dev/null 2>&1 || missing+=(xxd)
 
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
@@ -28,7 +31,7 @@ fi
 command -v apt-get > /dev/null 2>&1 || fail "apt-get not found; install Chromium, fonts-dejavu-core and poppler-utils yourself and set CHROMIUM_PATH"
 
 # Always install the full set: apt skips what is present, and it keeps the list in one place.
-packages=(chromium fonts-dejavu-core poppler-utils)
+packages=(chromium fonts-dejavu-core poppler-utils openssl xxd)
 echo "ensure-chromium: installing ${packages[*]} ..." >&2
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
