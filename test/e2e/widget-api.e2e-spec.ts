@@ -214,6 +214,43 @@ describe('widget HTTP API (publishable key, allowed origins)', () => {
     expect(bad.body.errors?.[0]?.extensions.code).toBe('NOT_FOUND');
   });
 
+  it('records the client IP, believing X-Forwarded-For only from configured proxies', async () => {
+    const recordedIp = async (target: RunningApi, key: string) => {
+      const res = await fetch(`${target.url}/v1/widget/acceptances?key=${pk}`, {
+        method: 'POST',
+        headers: {
+          origin: ORIGIN,
+          'content-type': 'application/json',
+          'idempotency-key': key,
+          'x-forwarded-for': '203.0.113.9, 198.51.100.4',
+        },
+        body: JSON.stringify(acceptance()),
+      });
+      expect(res.status).toBe(201);
+      const { acceptanceId } = (await res.json()) as { acceptanceId: string };
+      const row = await owner.query('SELECT evidence_json FROM acceptances WHERE id = $1', [
+        acceptanceId,
+      ]);
+      return JSON.parse(row.rows[0].evidence_json).request.ip as string;
+    };
+    const behind = (trustedProxies: string[]) =>
+      startApi({ ...db.config, http: { ...db.config.http, trustedProxies } }, services);
+
+    // No proxy configured: a client cannot forge its address with a header.
+    expect(await recordedIp(api, 'ip-check-direct-0001')).toBe('127.0.0.1');
+    // Our load balancer (here loopback) is trusted: the hop it saw is the client.
+    const trusted = await behind(['127.0.0.1/32']);
+    const elsewhere = await behind(['10.0.0.0/8']);
+    try {
+      expect(await recordedIp(trusted, 'ip-check-proxied-0001')).toBe('198.51.100.4');
+      // A proxy list that does not include the peer: the header is ignored again.
+      expect(await recordedIp(elsewhere, 'ip-check-untrusted-0001')).toBe('127.0.0.1');
+    } finally {
+      await trusted.close();
+      await elsewhere.close();
+    }
+  });
+
   it('keeps acceptances append-only', async () => {
     await expect(owner.query(`UPDATE acceptances SET company_cvr = '37308838'`)).rejects.toThrow(
       /append-only/,

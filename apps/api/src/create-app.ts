@@ -23,7 +23,8 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
-    trustProxy: config.http.trustProxy,
+    // Only the configured proxies' X-Forwarded-For counts; the IP goes into evidence.
+    trustProxy: config.http.trustedProxies.length ? config.http.trustedProxies : false,
     // Room for a 10 MB document sent base64 in importDocument; larger files get a typed error.
     bodyLimit: 15 * 1024 * 1024,
     // Customer-copy links carry a signed token in the path.

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(3000);
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.http.publicUrl).toBe('http://localhost:3000');
-    expect(config.http.trustProxy).toBe(false);
+    expect(config.http.trustedProxies).toEqual([]);
     expect(config.graphql.introspection).toBe(true);
     expect(config.logLevel).toBe('info');
     expect(config.database.ownerUrl).toBeUndefined();
@@ -66,7 +66,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       HOST: '0.0.0.0',
       LOG_LEVEL: 'debug',
-      TRUST_PROXY: 'true',
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,loopback',
       DATABASE_POOL_SIZE: '25',
       PUBLIC_URL: 'https://api.aftale.dk',
       DATABASE_URL: OWNER_URL,
@@ -76,11 +76,23 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       port: 8080,
       publicUrl: 'https://api.aftale.dk',
-      trustProxy: true,
+      trustedProxies: ['10.0.0.0/8', '192.168.1.7', 'loopback'],
     });
     expect(config.logLevel).toBe('debug');
     expect(config.database.poolSize).toBe(25);
     expect(config.database.ownerUrl).toBe(OWNER_URL);
+  });
+
+  it('accepts IPv6 addresses and ranges as trusted proxies', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: '::1,2001:db8::/32' }).http.trustedProxies).toEqual([
+      '::1',
+      '2001:db8::/32',
+    ]);
+  });
+
+  it('refuses the old TRUST_PROXY, pointing to TRUSTED_PROXIES', () => {
+    const error = configError(() => loadConfig({ TRUST_PROXY: 'true' }));
+    expect(error.problems[0]).toContain('TRUSTED_PROXIES');
   });
 
   it('derives the public URL from PORT when PUBLIC_URL is unset', () => {
@@ -101,7 +113,7 @@ describe('loadConfig', () => {
       DATABASE_URL: '',
       DATABASE_APP_URL: '',
       DATABASE_APP_PASSWORD: '',
-      TRUST_PROXY: '',
+      TRUSTED_PROXIES: '',
       PUBLIC_URL: '',
       HOST: '',
     });
@@ -128,7 +140,11 @@ describe('loadConfig', () => {
       ['LOG_LEVEL', 'loud'],
       ['LOG_LEVEL', 'INFO'],
       ['NODE_ENV', 'staging'],
-      ['TRUST_PROXY', 'yes'],
+      ['TRUST_PROXY', 'true'],
+      ['TRUSTED_PROXIES', 'yes'],
+      ['TRUSTED_PROXIES', '10.0.0.0/33'],
+      ['TRUSTED_PROXIES', '10.0.0.1,*'],
+      ['TRUSTED_PROXIES', 'fe80::/129'],
       ['PUBLIC_URL', 'not a url'],
       ['DATABASE_POOL_SIZE', '0'],
       ['DATABASE_POOL_SIZE', 'ten'],

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -50,10 +51,33 @@ const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent, e.g. LOG_LEVEL=info',
     })
     .default('info'),
+  // Replaced by TRUSTED_PROXIES: "trust every hop" lets any client forge the IP recorded
+  // in acceptance evidence through X-Forwarded-For.
   TRUST_PROXY: z
-    .enum(['true', 'false'], { error: 'must be true or false, e.g. TRUST_PROXY=true' })
-    .default('false')
-    .transform((v) => v === 'true'),
+    .never({
+      error:
+        'replaced by TRUSTED_PROXIES: list the addresses of your load balancers, e.g. TRUSTED_PROXIES=10.0.0.0/8,loopback',
+    })
+    .optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        if (!isTrustedProxyEntry(entry)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${entry.slice(0, 60)}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal, e.g. TRUSTED_PROXIES=10.0.0.0/8,192.168.1.7`,
+          });
+        }
+      }
+    })
+    .default([]),
   RATE_LIMIT_PER_IP_PER_MINUTE: positiveInt(300).default(300),
   RATE_LIMIT_PER_KEY_PER_MINUTE: positiveInt(1200).default(1200),
   GRAPHQL_MAX_DEPTH: positiveInt(10).default(10),
@@ -91,6 +115,19 @@ const envSchema = z.object({
   WORKER_POLL_MS: positiveInt(1000).default(1000),
 });
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An entry Fastify's proxy-addr understands: a keyword, an IP, or an IP/prefix. */
+function isTrustedProxyEntry(entry: string): boolean {
+  if (PROXY_KEYWORDS.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 export type Env = z.output<typeof envSchema>;
 
 export interface AppConfig {
@@ -104,7 +141,16 @@ export interface AppConfig {
     poolSize: number;
   };
   embedded: { dataDir: string; port: number };
-  http: { host: string; port: number; publicUrl: string; trustProxy: boolean };
+  http: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /**
+     * Proxies whose X-Forwarded-For is believed (IPs, CIDRs, or proxy-addr's keywords);
+     * empty means the socket address is the client's, which is what evidence records.
+     */
+    trustedProxies: string[];
+  };
   logLevel: Env['LOG_LEVEL'];
   rateLimit: { perIpPerMinute: number; perKeyPerMinute: number };
   graphql: { maxDepth: number; maxCost: number; introspection: boolean };
@@ -184,7 +230,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       host: e.HOST,
       port: e.PORT,
       publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
-      trustProxy: e.TRUST_PROXY,
+      trustedProxies: e.TRUSTED_PROXIES,
     },
     logLevel: e.LOG_LEVEL,
     rateLimit: {
