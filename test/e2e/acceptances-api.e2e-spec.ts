@@ -1,4 +1,5 @@
 import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
+import { verifyConsistency, verifyTreeHead, type SignedTreeHead } from '@aftale/evidence';
 import { seedDemo, type Services } from '@aftale/server';
 import {
   createTestDatabase,
@@ -158,5 +159,72 @@ describe('acceptances over GraphQL: headless mode, pages, who has not accepted',
       ),
     );
     expect(byCvr).toEqual({ '37308838': false, '38790080': false, '45629627': true });
+  });
+  it('proves over the API that the log only grew between two signed heads', async () => {
+    const ctx = await services.tenants.resolveSlug('demo');
+    // Earlier tests published a new DPA: accept whatever is current now.
+    const current = (await services.acceptances.widgetConfig(ctx)).documents.map(
+      (d) => d.versionId,
+    );
+    const record = async (key: string, cvr: string) => {
+      const res = await api.gql(RECORD, {
+        key: sk,
+        variables: {
+          key,
+          ip: '1.2.3.4',
+          ua: 'x',
+          a: { ...body(cvr, `${key} ApS`), documentVersionIds: current },
+        },
+      });
+      expect(res.body.errors).toBeUndefined();
+    };
+    await record('consistency-first', '38790080');
+    await services.evidenceLog.sequence(ctx);
+    for (const [i, cvr] of ['38790080', '45629627', '37308838'].entries()) {
+      await record(`consistency-${i}`, cvr);
+    }
+    await services.evidenceLog.sequence(ctx);
+    const HEAD = 'logId treeSize rootHash timestamp keyId signature';
+    const heads = (await api.gql(`{ treeHeads(limit: 2) { ${HEAD} } }`, { key: sk })).body.data
+      ?.treeHeads as Array<Omit<SignedTreeHead, 'timestamp'> & { timestamp: string }>;
+    const [newer, older] = heads.map((h) => ({ ...h, timestamp: Number(h.timestamp) }));
+    if (!newer || !older) throw new Error('expected two signed tree heads');
+    expect(newer.treeSize).toBe(older.treeSize + 3);
+
+    const res = await api.gql(
+      `query($m: Int!) { consistencyProof(firstSize: $m) { firstSize secondSize path
+        firstTreeHead { ${HEAD} } secondTreeHead { ${HEAD} } } }`,
+      { key: sk, variables: { m: older.treeSize } },
+    );
+    expect(res.body.errors).toBeUndefined();
+    const proof = res.body.data?.consistencyProof;
+    expect(proof).toMatchObject({ firstSize: older.treeSize, secondSize: newer.treeSize });
+    expect(proof.secondTreeHead.rootHash).toBe(newer.rootHash);
+    // An auditor checks it with nothing of ours but the published key.
+    const keys = (await (await fetch(`${api.url}/.well-known/aftale-log-keys.json`)).json()) as {
+      keys: Array<{ publicKeyPem: string }>;
+    };
+    const publicKey = keys.keys[0]!.publicKeyPem;
+    expect(verifyTreeHead(older, publicKey) && verifyTreeHead(newer, publicKey)).toBe(true);
+    expect(
+      verifyConsistency(older.treeSize, newer.treeSize, proof.path, older.rootHash, newer.rootHash),
+    ).toBe(true);
+    // The same proof does not vouch for a rewritten history.
+    const forgedRoot = newer.rootHash.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(
+      verifyConsistency(older.treeSize, newer.treeSize, proof.path, forgedRoot, newer.rootHash),
+    ).toBe(false);
+
+    const refused = async (m: number, n: number | null) => {
+      const r = await api.gql(
+        'query($m: Int!, $n: Int) { consistencyProof(firstSize: $m, secondSize: $n) { path } }',
+        { key: sk, variables: { m, n } },
+      );
+      expect(r.body.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
+      return r.body.errors?.[0]?.extensions.problems?.map((p) => p.field);
+    };
+    expect(await refused(newer.treeSize, older.treeSize)).toEqual(['firstSize']);
+    expect(await refused(1, newer.treeSize + 1)).toEqual(['secondSize']);
+    expect(await refused(-1, null)).toEqual(['firstSize']);
   });
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AftaleError } from '@aftale/domain';
 import {
+  consistencyProof,
   inclusionProof,
   leafHash,
   rootFromLeafHashes,
@@ -14,6 +15,16 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
 /** Most acceptances integrated per sequencer transaction. */
 const BATCH = 5000;
+
+export interface ConsistencyProofResult {
+  firstSize: number;
+  secondSize: number;
+  /** RFC 9162 §2.1.4 proof that the tree of secondSize extends the tree of firstSize. */
+  path: string[];
+  /** The signed heads at those sizes, when the sequencer signed one (it signs per batch). */
+  firstTreeHead: SignedTreeHead | null;
+  secondTreeHead: SignedTreeHead | null;
+}
 
 export interface InclusionProofResult {
   leafIndex: number;
@@ -129,6 +140,52 @@ export class EvidenceLogService {
         leafHash: entry.leaf_hash,
         auditPath: inclusionProof(index, head.treeSize, hashes).map(hex),
         treeHead: head,
+      };
+    });
+  }
+
+  /**
+   * Proof that the log at `secondSize` (default: the latest signed head) is an append-only
+   * extension of the log at `firstSize`: what an auditor holding an older head asks for.
+   */
+  async consistencyProof(
+    ctx: TenantContext,
+    firstSize: number,
+    secondSize?: number,
+  ): Promise<ConsistencyProofResult> {
+    return this.db.inTenant(ctx, async (em) => {
+      const latest: Array<{ tree_size: string }> = await em.query(
+        'SELECT tree_size FROM tree_heads ORDER BY tree_size DESC LIMIT 1',
+      );
+      const logSize = Number(latest[0]?.tree_size ?? 0);
+      const second = secondSize ?? logSize;
+      const problems = [];
+      if (!Number.isSafeInteger(firstSize) || firstSize < 0)
+        problems.push({ field: 'firstSize', message: 'must be a whole number of 0 or more' });
+      if (!Number.isSafeInteger(second) || second < 0 || second > logSize)
+        problems.push({
+          field: 'secondSize',
+          message: `must be a whole number from 0 to the signed log size, ${logSize}`,
+        });
+      else if (firstSize > second)
+        problems.push({
+          field: 'firstSize',
+          message: `must not exceed secondSize (${second})`,
+        });
+      if (problems.length) throw AftaleError.badInput(problems);
+      const hashes = await this.leafHashes(em, second);
+      const heads: Array<{ signed: SignedTreeHead }> = await em.query(
+        'SELECT signed FROM tree_heads WHERE tree_size = ANY($1::bigint[])',
+        [[firstSize, second]],
+      );
+      const headOf = (size: number) =>
+        heads.find((h) => h.signed.treeSize === size)?.signed ?? null;
+      return {
+        firstSize,
+        secondSize: second,
+        path: consistencyProof(firstSize, second, hashes).map(hex),
+        firstTreeHead: headOf(firstSize),
+        secondTreeHead: headOf(second),
       };
     });
   }

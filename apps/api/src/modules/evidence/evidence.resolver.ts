@@ -22,6 +22,22 @@ export class InclusionProofOutput {
   @Field(() => TreeHeadOutput) treeHead!: TreeHeadOutput;
 }
 
+@ObjectType('ConsistencyProof', {
+  description:
+    'RFC 9162 proof that the log at secondSize is an append-only extension of the log at firstSize.',
+})
+export class ConsistencyProofOutput {
+  @Field(() => Int) firstSize!: number;
+  @Field(() => Int) secondSize!: number;
+  @Field(() => [String], { description: 'Hex SHA-256 node hashes.' }) path!: string[];
+  @Field(() => TreeHeadOutput, {
+    nullable: true,
+    description: 'The signed head at firstSize, if one was signed at that size.',
+  })
+  firstTreeHead!: TreeHeadOutput | null;
+  @Field(() => TreeHeadOutput, { nullable: true }) secondTreeHead!: TreeHeadOutput | null;
+}
+
 const toHead = (h: {
   logId: string;
   treeSize: number;
@@ -55,5 +71,26 @@ export class EvidenceResolver {
   ): Promise<InclusionProofOutput> {
     const proof = await this.evidenceLog.inclusionProof(scope.tenant, acceptanceId);
     return { ...proof, treeHead: toHead(proof.treeHead) };
+  }
+
+  @Query(() => ConsistencyProofOutput, {
+    description:
+      'Proof that the log only grew between two sizes; secondSize defaults to the latest signed head.',
+  })
+  async consistencyProof(
+    @Scope() scope: RequestScope,
+    @Args('firstSize', { type: () => Int }) firstSize: number,
+    @Args('secondSize', { type: () => Int, nullable: true }) secondSize?: number | null,
+  ): Promise<ConsistencyProofOutput> {
+    const proof = await this.evidenceLog.consistencyProof(
+      scope.tenant,
+      firstSize,
+      secondSize ?? undefined,
+    );
+    return {
+      ...proof,
+      firstTreeHead: proof.firstTreeHead && toHead(proof.firstTreeHead),
+      secondTreeHead: proof.secondTreeHead && toHead(proof.secondTreeHead),
+    };
   }
 }
