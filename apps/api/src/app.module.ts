@@ -15,6 +15,7 @@ import {
   DocumentService,
   AcceptanceService,
   EvidenceLogService,
+  ProofBundleService,
   WebhookService,
   type AppConfig,
   type Billing,
@@ -54,6 +55,7 @@ export class ServicesModule {
       { provide: DocumentService, useValue: services.documents },
       { provide: AcceptanceService, useValue: services.acceptances },
       { provide: EvidenceLogService, useValue: services.evidenceLog },
+      { provide: ProofBundleService, useValue: services.proofBundles },
       { provide: WebhookService, useValue: services.webhooks },
     ];
     return {

@@ -32,6 +32,8 @@ export * from './acceptances/acceptance-token';
 export * from './evidence/evidence-log.service';
 export * from './evidence/signing-key';
 export * from './evidence/proof-export';
+export * from './evidence/proof-bundle.service';
+export * from './database/entities/proof-bundle.entity';
 export * from './acceptances/acceptance-export';
 export * from './webhooks/webhook.service';
 export * from './webhooks/standard-webhooks';

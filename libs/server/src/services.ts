@@ -11,6 +11,7 @@ import { DocumentService } from './documents/document.service';
 import { AcceptanceService } from './acceptances/acceptance.service';
 import { EvidenceLogService } from './evidence/evidence-log.service';
 import { loadLogSigningKey } from './evidence/signing-key';
+import { ProofBundleService } from './evidence/proof-bundle.service';
 import { WebhookService } from './webhooks/webhook.service';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
@@ -27,6 +28,7 @@ export interface Services {
   documents: DocumentService;
   acceptances: AcceptanceService;
   evidenceLog: EvidenceLogService;
+  proofBundles: ProofBundleService;
   webhooks: WebhookService;
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function createServices(
     subscriptions,
     documents,
     evidenceLog: new EvidenceLogService(db, loadLogSigningKey(config.evidenceSigningKey)),
+    proofBundles: new ProofBundleService(db),
     acceptances: new AcceptanceService(
       db,
       plans,

@@ -13,6 +13,7 @@ import { AcceptanceModule } from '../modules/acceptance/acceptance.module';
 import { AcceptanceResolver } from '../modules/acceptance/acceptance.resolver';
 import { EvidenceModule } from '../modules/evidence/evidence.module';
 import { EvidenceResolver } from '../modules/evidence/evidence.resolver';
+import { ProofBundleResolver } from '../modules/evidence/proof-bundle.resolver';
 import { WebhookModule } from '../modules/webhook/webhook.module';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver';
 import { DocumentResolver } from '../modules/document/document.resolver';
@@ -42,5 +43,6 @@ export const RESOLVERS = [
   DocumentResolver,
   AcceptanceResolver,
   EvidenceResolver,
+  ProofBundleResolver,
   WebhookResolver,
 ];

@@ -8,6 +8,8 @@ import { Documents1764000000000 } from './migrations/1764000000000-documents';
 import { Acceptances1764100000000 } from './migrations/1764100000000-acceptances';
 import { EvidenceLog1764200000000 } from './migrations/1764200000000-evidence-log';
 import { Webhooks1764300000000 } from './migrations/1764300000000-webhooks';
+import { ProofBundles1764400000000 } from './migrations/1764400000000-proof-bundles';
+import { ProofBundleEntity } from './entities/proof-bundle.entity';
 import { AcceptanceDocumentEntity, AcceptanceEntity } from './entities/acceptance.entities';
 import {
   DocumentEntity,
@@ -34,6 +36,7 @@ export const ENTITIES = [
   DocumentPdfEntity,
   AcceptanceEntity,
   AcceptanceDocumentEntity,
+  ProofBundleEntity,
 ];
 /** Every migration, in order. Explicit and committed; `synchronize` is never used. */
 export const MIGRATIONS = [
@@ -43,6 +46,7 @@ export const MIGRATIONS = [
   Acceptances1764100000000,
   EvidenceLog1764200000000,
   Webhooks1764300000000,
+  ProofBundles1764400000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {

@@ -7,9 +7,11 @@ export const QUEUES = {
   evidenceSequence: 'evidence.sequence',
   webhookDelivery: 'webhooks.deliver',
   customerCopy: 'email.customer-copy',
+  proofBundle: 'evidence.proof-bundle',
 } as const;
 
 export const DOCUMENT_PDF_QUEUE = QUEUES.documentPdf;
 export const EVIDENCE_SEQUENCE_QUEUE = QUEUES.evidenceSequence;
 export const WEBHOOK_DELIVERY_QUEUE = QUEUES.webhookDelivery;
 export const CUSTOMER_COPY_QUEUE = QUEUES.customerCopy;
+export const PROOF_BUNDLE_QUEUE = QUEUES.proofBundle;
