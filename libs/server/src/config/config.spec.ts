@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { ConfigError, DEFAULT_APP_LOGIN, loadConfig, resolveAppUrl } from './config';
@@ -11,12 +15,46 @@ const TOKEN_SECRET = 'acceptance-token-secret-0123456789abcdef';
 const SIGNING_KEY = generateKeyPairSync('ed25519')
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
+
+/** A self-signed certificate and its key, made by openssl as an operator would. */
+function selfSigned(...newKey: string[]): { certificatePem: string; privateKeyPem: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'aftale-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        ...newKey,
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=Aftale/O=Test',
+      ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
+      { stdio: 'ignore' },
+    );
+    return {
+      certificatePem: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      privateKeyPem: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const PDF_CERT = selfSigned('ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
+const PDF_CERT_ENV = {
+  EVIDENCE_PDF_CERTIFICATE: PDF_CERT.certificatePem,
+  EVIDENCE_PDF_CERTIFICATE_KEY: PDF_CERT.privateKeyPem,
+};
 const production = {
   NODE_ENV: 'production',
   DATABASE_URL: OWNER_URL,
   DATABASE_APP_PASSWORD: APP_PASSWORD,
   ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
   EVIDENCE_SIGNING_KEY: SIGNING_KEY,
+  ...PDF_CERT_ENV,
 };
 
 /** Runs `fn`, expecting a ConfigError, and returns it. */
@@ -151,6 +189,8 @@ describe('loadConfig', () => {
       ['RATE_LIMIT_PER_IP_PER_MINUTE', '-5'],
       ['GRAPHQL_MAX_DEPTH', '1.5'],
       ['WORKER_CONCURRENCY', 'many'],
+      ['EVIDENCE_PDF_CERTIFICATE', 'not a certificate'],
+      ['EVIDENCE_PDF_CERTIFICATE_KEY', 'secret'],
     ])('%s=%j throws a ConfigError naming the variable with an example', (name, value) => {
       const error = configError(() => loadConfig({ [name]: value }));
 
@@ -229,6 +269,7 @@ describe('loadConfig', () => {
           DATABASE_APP_PASSWORD: APP_PASSWORD,
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
           EVIDENCE_SIGNING_KEY: SIGNING_KEY,
+          ...PDF_CERT_ENV,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -254,6 +295,7 @@ describe('loadConfig', () => {
           DATABASE_URL: OWNER_URL,
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
           EVIDENCE_SIGNING_KEY: SIGNING_KEY,
+          ...PDF_CERT_ENV,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -265,6 +307,7 @@ describe('loadConfig', () => {
         DATABASE_APP_URL: 'postgres://app:app-secret@db.internal:5432/aftale',
         ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
         EVIDENCE_SIGNING_KEY: SIGNING_KEY,
+        ...PDF_CERT_ENV,
       });
       expect(config.env).toBe('production');
     });
@@ -278,6 +321,20 @@ describe('loadConfig', () => {
         loadConfig({ ...production, EVIDENCE_SIGNING_KEY: 'secret' }),
       );
       expect(notPem.message).toMatch(/EVIDENCE_SIGNING_KEY: must be an Ed25519 private key/);
+    });
+
+    it('requires the PDF signing certificate and its key', () => {
+      const {
+        EVIDENCE_PDF_CERTIFICATE: _certificate,
+        EVIDENCE_PDF_CERTIFICATE_KEY: _key,
+        ...rest
+      } = production;
+      const error = configError(() => loadConfig(rest));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(
+        /^EVIDENCE_PDF_CERTIFICATE: required in production with EVIDENCE_PDF_CERTIFICATE_KEY.*e\.g\./,
+      );
+      expect(loadConfig(production).evidencePdfCertificate).toEqual(PDF_CERT);
     });
 
     it('requires ACCEPTANCE_TOKEN_SECRET, so replicas sign tokens alike', () => {
@@ -297,6 +354,107 @@ describe('loadConfig', () => {
     it.each(['development', 'test'])('keeps introspection on in %s', (env) => {
       expect(loadConfig({ NODE_ENV: env }).graphql.introspection).toBe(true);
     });
+  });
+});
+
+describe('EVIDENCE_PDF_CERTIFICATE and EVIDENCE_PDF_CERTIFICATE_KEY', () => {
+  const RSA_CERT = selfSigned('rsa:2048');
+
+  it('are optional outside production (a development certificate is used)', () => {
+    expect(loadConfig({}).evidencePdfCertificate).toBeUndefined();
+  });
+
+  it.each([
+    ['an EC', PDF_CERT],
+    ['an RSA', RSA_CERT],
+  ])('accept %s certificate with its key', (_, pair) => {
+    expect(
+      loadConfig({
+        EVIDENCE_PDF_CERTIFICATE: pair.certificatePem,
+        EVIDENCE_PDF_CERTIFICATE_KEY: pair.privateKeyPem,
+      }).evidencePdfCertificate,
+    ).toEqual(pair);
+  });
+
+  it('accept a chain (signer first) and PEM written on one line with \\n', () => {
+    const chain = PDF_CERT.certificatePem + RSA_CERT.certificatePem;
+    const oneLine = (pem: string) => pem.trim().replace(/\n/g, '\\n');
+    expect(
+      loadConfig({
+        EVIDENCE_PDF_CERTIFICATE: oneLine(chain),
+        EVIDENCE_PDF_CERTIFICATE_KEY: oneLine(PDF_CERT.privateKeyPem),
+      }).evidencePdfCertificate,
+    ).toEqual({ certificatePem: chain.trim(), privateKeyPem: PDF_CERT.privateKeyPem.trim() });
+  });
+
+  it.each([
+    ['EVIDENCE_PDF_CERTIFICATE_KEY', { EVIDENCE_PDF_CERTIFICATE: PDF_CERT.certificatePem }],
+    ['EVIDENCE_PDF_CERTIFICATE', { EVIDENCE_PDF_CERTIFICATE_KEY: PDF_CERT.privateKeyPem }],
+  ])('go together: %s is required with the other', (missing, env) => {
+    const error = configError(() => loadConfig(env));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(new RegExp(`^${missing}: required with .*e\\.g\\.`));
+  });
+
+  it.each<[string, Record<string, string>, string, RegExp]>([
+    [
+      'a certificate that does not parse',
+      {
+        EVIDENCE_PDF_CERTIFICATE:
+          '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n',
+        EVIDENCE_PDF_CERTIFICATE_KEY: PDF_CERT.privateKeyPem,
+      },
+      'EVIDENCE_PDF_CERTIFICATE',
+      /is not a PEM certificate/,
+    ],
+    [
+      "another certificate's key",
+      { ...PDF_CERT_ENV, EVIDENCE_PDF_CERTIFICATE_KEY: RSA_CERT.privateKeyPem },
+      'EVIDENCE_PDF_CERTIFICATE_KEY',
+      /does not belong to the first certificate/,
+    ],
+    [
+      'a key that does not parse',
+      {
+        ...PDF_CERT_ENV,
+        EVIDENCE_PDF_CERTIFICATE_KEY:
+          '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
+      },
+      'EVIDENCE_PDF_CERTIFICATE_KEY',
+      /is not an unencrypted PEM private key/,
+    ],
+    [
+      'an Ed25519 key (not used for PDF signatures here)',
+      (() => {
+        const ed = selfSigned('ed25519');
+        return {
+          EVIDENCE_PDF_CERTIFICATE: ed.certificatePem,
+          EVIDENCE_PDF_CERTIFICATE_KEY: ed.privateKeyPem,
+        };
+      })(),
+      'EVIDENCE_PDF_CERTIFICATE_KEY',
+      /must be an RSA or EC key, not ed25519/,
+    ],
+    [
+      'a 1024-bit RSA key',
+      (() => {
+        const weak = selfSigned('rsa:1024');
+        return {
+          EVIDENCE_PDF_CERTIFICATE: weak.certificatePem,
+          EVIDENCE_PDF_CERTIFICATE_KEY: weak.privateKeyPem,
+        };
+      })(),
+      'EVIDENCE_PDF_CERTIFICATE_KEY',
+      /at least 2048 bits/,
+    ],
+  ])('refuse %s, naming the variable with an example', (_, env, name, message) => {
+    const error = configError(() => loadConfig(env));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]?.startsWith(`${name}:`)).toBe(true);
+    expect(error.problems[0]).toMatch(message);
+    expect(error.problems[0]).toContain('e.g.');
+    // The key itself is never echoed.
+    expect(error.message).not.toContain(PDF_CERT.privateKeyPem.split('\n')[1]);
   });
 });
 

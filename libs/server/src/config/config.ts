@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { loadPdfSigningKey, PdfSigningKeyError } from '@aftale/evidence';
 
 /**
  * The one configuration of API, worker and CLI, validated at boot. A bad value stops
@@ -27,6 +28,11 @@ const positiveInt = (example: number) =>
 const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v), {
   message: 'must be a PostgreSQL URL, e.g. postgres://aftale:secret@db.internal:5432/aftale',
 });
+
+// How to make and pass the PDF signing certificate, for the messages below.
+const PDF_CERTIFICATE_EXAMPLE =
+  'EVIDENCE_PDF_CERTIFICATE="$(cat aftale-pdf.crt)" (from your CA, or: openssl req -x509 -newkey rsa:3072 -nodes -keyout aftale-pdf.key -out aftale-pdf.crt -days 1095 -subj "/CN=Aftale/O=Your company")';
+const PDF_KEY_EXAMPLE = 'EVIDENCE_PDF_CERTIFICATE_KEY="$(cat aftale-pdf.key)"';
 
 const envSchema = z.object({
   NODE_ENV: z
@@ -102,6 +108,18 @@ const envSchema = z.object({
         'must be an Ed25519 private key in PKCS#8 PEM, e.g. the output of: openssl genpkey -algorithm ed25519',
     })
     .optional(),
+  EVIDENCE_PDF_CERTIFICATE: z
+    .string()
+    .refine((v) => v.includes('BEGIN CERTIFICATE'), {
+      message: `must be a PEM certificate (chain allowed, signer first), e.g. ${PDF_CERTIFICATE_EXAMPLE}`,
+    })
+    .optional(),
+  EVIDENCE_PDF_CERTIFICATE_KEY: z
+    .string()
+    .refine((v) => v.includes('PRIVATE KEY'), {
+      message: `must be the certificate's private key in PEM, e.g. ${PDF_KEY_EXAMPLE}`,
+    })
+    .optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, 'must be an SMTP URL, e.g. smtp://user:password@smtp.example.dk:587')
@@ -161,6 +179,8 @@ export interface AppConfig {
   acceptanceTokenSecret: string;
   /** Ed25519 PKCS#8 PEM that signs tree heads; undefined outside production: a dev key. */
   evidenceSigningKey: string | undefined;
+  /** Signs the acceptance PDFs (PAdES); undefined outside production: a dev certificate. */
+  evidencePdfCertificate: { certificatePem: string; privateKeyPem: string } | undefined;
   /** SMTP for the customer's copy; unset means a local outbox folder (development). */
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
   /** The demo tenant's publishable key, for the /demo checkout page (local only). */
@@ -211,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       'EVIDENCE_SIGNING_KEY: required in production (it signs the evidence log; keep it secret and backed up), e.g. EVIDENCE_SIGNING_KEY="$(openssl genpkey -algorithm ed25519)"',
     );
   }
+  const pdfCertificate = pdfCertificateOf(e, problems);
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     problems.push(
       'STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (Stripe events are only trusted when signed), e.g. STRIPE_WEBHOOK_SECRET=whsec_3Jk…',
@@ -254,6 +275,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     acceptanceTokenSecret:
       e.ACCEPTANCE_TOKEN_SECRET ?? 'aftale-local-development-acceptance-token-secret',
     evidenceSigningKey: e.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, '\n'),
+    evidencePdfCertificate: pdfCertificate,
     demoPublishableKey: e.DEMO_PUBLISHABLE_KEY,
     mail: {
       smtpUrl: e.SMTP_URL,
@@ -261,6 +283,52 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       outboxDir: `${e.AFTALE_DATA_DIR}/outbox`,
     },
   };
+}
+
+/**
+ * EVIDENCE_PDF_CERTIFICATE and _KEY: both or neither, required in production, and checked
+ * for real (readable, RSA or EC, the key is the certificate's), so a bad pair stops start-up
+ * instead of the first PDF.
+ */
+function pdfCertificateOf(
+  e: Env,
+  problems: string[],
+): AppConfig['evidencePdfCertificate'] | undefined {
+  // Like EVIDENCE_SIGNING_KEY: a PEM passed on one line with \n escapes is accepted.
+  const certificatePem = e.EVIDENCE_PDF_CERTIFICATE?.replace(/\\n/g, '\n');
+  const privateKeyPem = e.EVIDENCE_PDF_CERTIFICATE_KEY?.replace(/\\n/g, '\n');
+  if (!certificatePem && !privateKeyPem) {
+    if (e.NODE_ENV === 'production') {
+      problems.push(
+        `EVIDENCE_PDF_CERTIFICATE: required in production with EVIDENCE_PDF_CERTIFICATE_KEY (they sign the acceptance PDFs; the development certificate is public), e.g. ${PDF_CERTIFICATE_EXAMPLE}`,
+      );
+    }
+    return undefined;
+  }
+  if (!privateKeyPem) {
+    problems.push(
+      `EVIDENCE_PDF_CERTIFICATE_KEY: required with EVIDENCE_PDF_CERTIFICATE, e.g. ${PDF_KEY_EXAMPLE}`,
+    );
+    return undefined;
+  }
+  if (!certificatePem) {
+    problems.push(
+      `EVIDENCE_PDF_CERTIFICATE: required with EVIDENCE_PDF_CERTIFICATE_KEY, e.g. ${PDF_CERTIFICATE_EXAMPLE}`,
+    );
+    return undefined;
+  }
+  try {
+    loadPdfSigningKey(certificatePem, privateKeyPem);
+  } catch (error) {
+    if (!(error instanceof PdfSigningKeyError)) throw error;
+    problems.push(
+      error.part === 'certificate'
+        ? `EVIDENCE_PDF_CERTIFICATE: ${error.message}, e.g. ${PDF_CERTIFICATE_EXAMPLE}`
+        : `EVIDENCE_PDF_CERTIFICATE_KEY: ${error.message}, e.g. ${PDF_KEY_EXAMPLE}`,
+    );
+    return undefined;
+  }
+  return { certificatePem, privateKeyPem };
 }
 
 /** The app connection derived from the owner URL when DATABASE_APP_URL is not set. */
