@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
+import { verifyPdfSignature } from '@aftale/evidence';
 import {
   CUSTOMER_COPY_QUEUE,
   JobWorker,
@@ -124,6 +125,14 @@ describe("the customer's copy: PDF over real SMTP and a durable link", () => {
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
     expect(text).toContain('<i>Min Dag</i> ApS');
     expect(text).toContain('Acceptcertifikat');
+    // Signed with the platform certificate (PAdES), as the proof bundle's PDF is.
+    const pdfsig = spawnSync('pdfsig', [file], { encoding: 'utf8' });
+    if (pdfsig.error) throw new Error('pdfsig is needed: run tools/scripts/ensure-chromium.sh');
+    expect(pdfsig.stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(pdfsig.stdout).toContain('Total document signed');
+    expect(
+      verifyPdfSignature(pdf.content, await services.pdfSealer.certificatePem()),
+    ).toMatchObject({ ok: true });
 
     const link = /http:\/\/127\.0\.0\.1:\d+\/v1\/customer\/copies\/\S+/.exec(mail.text ?? '')![0];
     const page = await fetch(link);

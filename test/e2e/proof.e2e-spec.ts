@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
+import { sha256Hex } from '@aftale/evidence';
 import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { seedDemo, type Services } from '@aftale/server';
 import { runAftale } from '../support/cli';
@@ -13,6 +14,24 @@ import {
 } from '../support/test-database';
 
 jest.setTimeout(90_000);
+
+/** poppler's pdfsig on a file: the independent check of the PDF signature (never skipped). */
+function pdfsig(file: string): string {
+  const run = spawnSync('pdfsig', [file], { encoding: 'utf8' });
+  if (run.error) throw new Error('pdfsig is needed: run tools/scripts/ensure-chromium.sh');
+  return run.stdout;
+}
+
+/** SHA256SUMS for the files, as a careful forger would recompute it. */
+function resum(files: Record<string, Uint8Array>): void {
+  files['SHA256SUMS'] = new TextEncoder().encode(
+    Object.keys(files)
+      .filter((n) => n !== 'SHA256SUMS')
+      .sort()
+      .map((n) => `${sha256Hex(files[n]!)}  ${n}\n`)
+      .join(''),
+  );
+}
 
 describe('aftale proof export | verify', () => {
   let db: TestDatabase;
@@ -89,6 +108,7 @@ describe('aftale proof export | verify', () => {
         'SHA256SUMS',
         'README.txt',
         'acceptance.pdf',
+        'pdf-signing-certificate.pem',
         'documents/dpa.html',
         'documents/terms.html',
       ]),
@@ -101,6 +121,7 @@ describe('aftale proof export | verify', () => {
     const verified = aftale('proof', 'verify', out, '--trusted-key', keyFile);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/VALID/);
+    expect(verified.stdout).toMatch(/ok {3}pdf-signature: acceptance\.pdf is signed by/);
     // Standard tools agree: every file matches SHA256SUMS.
     const unpacked = join(dir, 'unpacked');
     spawnSync('mkdir', ['-p', join(unpacked, 'documents')]);
@@ -109,8 +130,64 @@ describe('aftale proof export | verify', () => {
     expect(sums.status).toBe(0);
   });
 
+  it('signs the PDF (PAdES) with the platform certificate, and pdfsig agrees', async () => {
+    const files = unzipSync(new Uint8Array(readFileSync(join(dir, 'proof.zip'))));
+    expect(Buffer.from(files['pdf-signing-certificate.pem']!).toString()).toBe(
+      await services.pdfSealer.certificatePem(),
+    );
+    const file = join(dir, 'unpacked', 'acceptance.pdf');
+    const report = pdfsig(file);
+    expect(report).toContain('Signature Validation: Signature is Valid.');
+    expect(report).toContain('Total document signed');
+    expect(report).toContain('Signature Type: ETSI.CAdES.detached');
+    expect(report).toContain(
+      'Signer Certificate Common Name: Aftale development PDF signing (not for production)',
+    );
+    expect(spawnSync('pdftotext', [file, '-'], { encoding: 'utf8' }).stdout).toContain(
+      'Acceptcertifikat',
+    );
+  });
+
+  it("the README's openssl steps check the PDF signature by hand", () => {
+    const unpacked = join(dir, 'unpacked');
+    const readme = readFileSync(join(unpacked, 'README.txt'), 'utf8');
+    const steps = readme
+      .split('\n')
+      .filter((l) => /^ {3}(head|tail|openssl cms|  -certfile)/.test(l))
+      .join('\n');
+    const run = spawnSync('bash', ['-c', steps], { cwd: unpacked, encoding: 'utf8' });
+    expect(run.stderr).toContain('CMS Verification successful');
+    expect(run.status).toBe(0);
+  });
+
+  it('a byte flipped inside the signed range: pdfsig and verify both say invalid', () => {
+    const files = unzipSync(new Uint8Array(readFileSync(join(dir, 'proof.zip'))));
+    const pdf = Buffer.from(files['acceptance.pdf']!);
+    const at = pdf.indexOf('/Type /Page') + 2; // inside the first signed range
+    pdf[at] = pdf[at]! ^ 0x01;
+    const tamperedPdf = join(dir, 'tampered.pdf');
+    writeFileSync(tamperedPdf, pdf);
+    const report = pdfsig(tamperedPdf);
+    expect(report).not.toContain('Signature is Valid');
+    expect(report).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
+
+    // Even with SHA256SUMS recomputed, verify names the PDF signature.
+    files['acceptance.pdf'] = new Uint8Array(pdf);
+    resum(files);
+    const zip = join(dir, 'tampered-pdf.zip');
+    writeFileSync(zip, zipSync(files));
+    const run = aftale('proof', 'verify', zip);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL pdf-signature: PDF signature invalid: the signed bytes/);
+    expect(run.stdout).not.toMatch(/FAIL sha256sums/);
+    expect(run.stdout).toMatch(/INVALID/);
+  });
+
   it('fails verification when any byte of any file is flipped', () => {
     const original = unzipSync(new Uint8Array(readFileSync(join(dir, 'proof.zip'))));
+    expect(Object.keys(original)).toEqual(
+      expect.arrayContaining(['acceptance.pdf', 'pdf-signing-certificate.pem']),
+    );
     for (const name of Object.keys(original)) {
       const files = { ...original, [name]: Uint8Array.from(original[name]!) };
       const at = Math.floor(files[name]!.length / 2);

@@ -11,6 +11,7 @@ import { DocumentService } from './documents/document.service';
 import { AcceptanceService } from './acceptances/acceptance.service';
 import { EvidenceLogService } from './evidence/evidence-log.service';
 import { loadLogSigningKey } from './evidence/signing-key';
+import { PdfSealer } from './evidence/pdf-seal';
 import { ProofBundleService } from './evidence/proof-bundle.service';
 import { WebhookService } from './webhooks/webhook.service';
 import type { BillingProvider } from './billing/billing-provider';
@@ -28,6 +29,8 @@ export interface Services {
   documents: DocumentService;
   acceptances: AcceptanceService;
   evidenceLog: EvidenceLogService;
+  /** Signs acceptance PDFs with the platform certificate. */
+  pdfSealer: PdfSealer;
   proofBundles: ProofBundleService;
   webhooks: WebhookService;
   close(): Promise<void>;
@@ -37,7 +40,12 @@ export async function createServices(
   appUrl: string,
   config: Pick<
     AppConfig,
-    'env' | 'database' | 'stripe' | 'acceptanceTokenSecret' | 'evidenceSigningKey'
+    | 'env'
+    | 'database'
+    | 'stripe'
+    | 'acceptanceTokenSecret'
+    | 'evidenceSigningKey'
+    | 'evidencePdfCertificate'
   >,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
@@ -66,6 +74,7 @@ export async function createServices(
     subscriptions,
     documents,
     evidenceLog: new EvidenceLogService(db, loadLogSigningKey(config.evidenceSigningKey)),
+    pdfSealer: PdfSealer.fromConfig(config.evidencePdfCertificate),
     proofBundles: new ProofBundleService(db),
     acceptances: new AcceptanceService(
       db,

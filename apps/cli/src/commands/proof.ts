@@ -31,7 +31,7 @@ export function registerProofCommands(
               acceptances: s.acceptances,
               evidenceLog: s.evidenceLog,
               vendorName: tenant.name,
-              ...(pdf ? { renderPdf: pdf.render } : {}),
+              ...(pdf ? { renderPdf: pdf.render, pdfSealer: s.pdfSealer } : {}),
             });
           });
           writeFileSync(o.out, bytes);

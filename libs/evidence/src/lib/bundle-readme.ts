@@ -4,6 +4,7 @@
  * so a reader needs neither Aftale nor a programming language to follow it.
  */
 import { inclusionSides } from './merkle';
+import type { ByteRange } from './pdf-signature';
 import type { SignedTreeHead } from './tree-head';
 
 export interface ReadmeFacts {
@@ -12,7 +13,8 @@ export interface ReadmeFacts {
   leafIndex: number;
   leafHash: string;
   auditPath: readonly string[];
-  hasPdf: boolean;
+  /** The PDF's signature, when the bundle has a PDF. */
+  pdf: { signer: string; byteRange: ByteRange } | undefined;
   documents: readonly string[];
 }
 
@@ -34,7 +36,12 @@ export function bundleReadme(f: ReadmeFacts): string {
     ['tree-head.signed-bytes', 'the exact bytes the tree head signature covers'],
     ['tree-head.sig', 'the raw 64-byte Ed25519 signature (the base64 one in tree-head.json)'],
     ['public-key.pem', `the log's Ed25519 public key, key id ${th.keyId}`],
-    ...(f.hasPdf ? [['acceptance.pdf', 'the signed PDF of the accepted documents']] : []),
+    ...(f.pdf
+      ? [
+          ['acceptance.pdf', 'the signed PDF of the accepted DPA, with its acceptance certificate'],
+          ['pdf-signing-certificate.pem', 'the certificate (chain) that signed acceptance.pdf'],
+        ]
+      : []),
     ...f.documents.map((d) => [`documents/${d}`, 'a document exactly as shown to the signer']),
     ['SHA256SUMS', 'SHA-256 of every other file, in sha256sum format'],
   ];
@@ -104,10 +111,35 @@ export function bundleReadme(f: ReadmeFacts): string {
     '',
     '6. The PDF signature',
     '',
-    f.hasPdf ? '   pdfsig acceptance.pdf' : '   (This bundle carries no PDF.)',
-    '',
-    '   pdfsig (poppler-utils) shows the signer and whether the signed bytes are untouched.',
-    '',
+    ...(f.pdf ? pdfSteps(f.pdf) : ['   (This bundle carries no PDF.)', '']),
   ];
   return lines.join('\n');
+}
+
+/** pdfsig, and the same check by hand with openssl, with this PDF's own byte range. */
+function pdfSteps({ signer, byteRange }: NonNullable<ReadmeFacts['pdf']>): string[] {
+  const [, before, after] = byteRange;
+  return [
+    '   pdfsig acceptance.pdf',
+    '',
+    '   (poppler-utils) must show "Signature Validation: Signature is Valid." and "Total',
+    '   document signed", signature type ETSI.CAdES.detached (PAdES), signed by',
+    `   "${signer}".`,
+    '   Its "Certificate Validation" line says whether your system trusts the issuer.',
+    '',
+    `   The same by hand: the signature covers every byte of the file but the /Contents hex`,
+    `   string at bytes ${before} to ${after} (its /ByteRange). Cut both out and check them:`,
+    '',
+    `   head -c ${before} acceptance.pdf > pdf.signed-bytes`,
+    `   tail -c +${after + 1} acceptance.pdf >> pdf.signed-bytes`,
+    `   head -c ${after - 1} acceptance.pdf | tail -c +${before + 2} | xxd -r -p > pdf.p7s`,
+    '   openssl cms -verify -binary -inform DER -in pdf.p7s -content pdf.signed-bytes \\',
+    '     -certfile pdf-signing-certificate.pem -nointern -noverify -out /dev/null',
+    '',
+    '   It must print "CMS Verification successful". -nointern accepts only the bundled',
+    '   certificate as the signer; -noverify leaves its chain unchecked (give -CAfile with',
+    '   the issuer you trust instead). As with public-key.pem, the signature proves',
+    "   something only if pdf-signing-certificate.pem is the platform's certificate.",
+    '',
+  ];
 }

@@ -15,6 +15,7 @@ import {
   type ProofBundleInput,
 } from './proof-bundle';
 import { generateSigningKey, signTreeHead } from './tree-head';
+import { opensslCertificate, signedTestPdf } from './pdf-signature.test-support';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -26,7 +27,8 @@ const hasXxd = spawnSync('bash', ['-c', 'command -v xxd']).status === 0;
 const key = generateSigningKey();
 const dpa = enc.encode('<h1>Databehandleraftale</h1><p>Min Dag Min Energi ApS, CVR 45629627</p>');
 const terms = enc.encode('Handelsbetingelser\n\n1. Aftalen …\n');
-const pdf = enc.encode('%PDF-1.7\n% not really signed yet\n%%EOF\n');
+const pdfCertificate = opensslCertificate('/CN=Aftale Platform/O=Aftale');
+const pdf = signedTestPdf(pdfCertificate.key, 'the accepted DPA, not really a PDF');
 
 const evidence = {
   acceptanceId: '0b7c5d7e-90a4-4f0e-b3b2-5c7d2d1f6a10',
@@ -60,6 +62,7 @@ function fixture(overrides: Partial<ProofBundleInput> = {}): ProofBundleInput {
   return {
     evidence,
     pdf,
+    pdfCertificatePem: pdfCertificate.certificatePem,
     documents: [
       { name: 'terms.txt', bytes: terms },
       { name: 'dpa.html', bytes: dpa },
@@ -115,6 +118,7 @@ describe('buildProofBundle', () => {
       'documents/dpa.html',
       'documents/terms.txt',
       'evidence.json',
+      'pdf-signing-certificate.pem',
       'proof.json',
       'public-key.pem',
       'tree-head.json',
@@ -123,6 +127,7 @@ describe('buildProofBundle', () => {
     ]);
     expect(dec.decode(entries['evidence.json'])).toBe(canonicalize(evidence));
     expect(entries['acceptance.pdf']).toEqual(pdf);
+    expect(dec.decode(entries['pdf-signing-certificate.pem'])).toBe(pdfCertificate.certificatePem);
     expect(entries['documents/dpa.html']).toEqual(dpa);
     expect(entries['tree-head.sig']).toHaveLength(64);
   });
@@ -219,6 +224,13 @@ describe('buildProofBundle', () => {
       'documents.1.name',
     ],
     ['a PDF that is not one', { pdf: enc.encode('<html>') }, 'pdf'],
+    ['an unsigned PDF', { pdf: enc.encode('%PDF-1.7\n%%EOF\n') }, 'pdf'],
+    ['a PDF without its certificate', { pdfCertificatePem: undefined }, 'pdfCertificatePem'],
+    [
+      'a PDF signed with another certificate',
+      { pdfCertificatePem: opensslCertificate('/CN=Someone Else').certificatePem },
+      'pdf',
+    ],
   ])('refuses %s with a field error', (_, override, field) => {
     let error: unknown;
     try {
@@ -237,6 +249,7 @@ describe('buildProofBundle', () => {
     const bare = { acceptanceId: 'a-1', documents: [] };
     const zip = buildProofBundle({ ...fixture({ evidence: bare }), pdf: undefined, documents: [] });
     expect(Object.keys(unzipSync(zip))).not.toContain('acceptance.pdf');
+    expect(Object.keys(unzipSync(zip))).not.toContain('pdf-signing-certificate.pem');
     expect(verifyProofBundle(zip).valid).toBe(true);
     // Documents kept by reference only (no "file") are not expected in the bundle.
     const byRef = { acceptanceId: 'a-2', documents: [{ kind: 'dpa', contentHash: 'x' }] };
@@ -262,6 +275,7 @@ describe('verifyProofBundle', () => {
     'tree-head-signature',
     'inclusion',
     'documents',
+    'pdf-signature',
   ];
 
   it('passes a good bundle on every named check', () => {
@@ -409,9 +423,32 @@ describe('verifyProofBundle', () => {
         ['documents'],
       ],
       [
-        'the PDF (covered by SHA256SUMS and its own signature only)',
-        edit('acceptance.pdf', (t) => t.replace('not really', 'really')),
-        [],
+        'the PDF (covered by SHA256SUMS and its own signature)',
+        edit('acceptance.pdf', (t) => t.replace('not really', 'NOT really')),
+        ['pdf-signature'],
+      ],
+      [
+        'the PDF with bytes appended after signing',
+        (files) => {
+          files['acceptance.pdf'] = Buffer.concat([files['acceptance.pdf']!, enc.encode('%x\n')]);
+        },
+        ['pdf-signature'],
+      ],
+      [
+        'the PDF signing certificate swapped for another',
+        (files) => {
+          files['pdf-signing-certificate.pem'] = enc.encode(
+            opensslCertificate('/CN=Aftale Platform/O=Aftale').certificatePem,
+          );
+        },
+        ['pdf-signature'],
+      ],
+      [
+        'the PDF signing certificate removed',
+        (files) => {
+          delete files['pdf-signing-certificate.pem'];
+        },
+        ['pdf-signature'],
       ],
     ])('%s', (_, change, expected) => {
       const zip = repack((files) => {
@@ -419,6 +456,32 @@ describe('verifyProofBundle', () => {
         resum(files);
       });
       expect(failed(zip)).toEqual(expected);
+    });
+
+    it('reports a bad PDF signature as "PDF signature invalid"', () => {
+      const zip = repack((files) => {
+        edit('acceptance.pdf', (t) => t.replace('not really', 'NOT really'))(files);
+        resum(files);
+      });
+      const check = verifyProofBundle(zip).checks.find((c) => c.name === 'pdf-signature');
+      expect(check).toEqual({
+        name: 'pdf-signature',
+        ok: false,
+        message:
+          'PDF signature invalid: the signed bytes of the PDF were changed (the digest differs)',
+      });
+    });
+
+    it('a PDF re-signed with a forger certificate passes only its own certificate', () => {
+      // As with the log key: the bundled certificate proves something only if it is the
+      // one the platform published; compare it (README step 6).
+      const forger = opensslCertificate('/CN=Aftale Platform/O=Aftale');
+      const zip = repack((files) => {
+        files['acceptance.pdf'] = signedTestPdf(forger.key, 'the accepted DPA, forged');
+        files['pdf-signing-certificate.pem'] = enc.encode(forger.certificatePem);
+        resum(files);
+      });
+      expect(failed(zip)).toEqual([]);
     });
 
     it('a forger key is caught only by comparing with the trusted key', () => {
@@ -515,6 +578,41 @@ describe('checking a bundle by hand (README.txt)', () => {
     expect(walk.split('\n').length).toBeGreaterThan(2);
     const run = sh(walk);
     expect(run.stdout.trim()).toBe(fixture().treeHead.rootHash);
+  });
+
+  it('pdfsig and the openssl cms steps of the README check the PDF signature', () => {
+    expect(readme).toContain('pdfsig acceptance.pdf');
+    expect(readme).toContain('signed by\n   "Aftale Platform".');
+    const steps = readme
+      .split('\n')
+      .filter((l) => /^ {3}(head|tail|openssl cms|  -certfile)/.test(l))
+      .join('\n');
+    expect(steps.split('\n')).toHaveLength(5);
+    const run = sh(steps);
+    expect(run.stderr).toContain('CMS Verification successful');
+    expect(run.status).toBe(0);
+  });
+
+  it('the openssl cms steps notice a changed PDF', () => {
+    const tampered = unpackTo(
+      repack(
+        (f) =>
+          (f['acceptance.pdf'] = enc.encode(
+            dec.decode(f['acceptance.pdf']).replace('not really', 'NOT really'),
+          )),
+      ),
+    );
+    try {
+      const steps = readme
+        .split('\n')
+        .filter((l) => /^ {3}(head|tail|openssl cms|  -certfile)/.test(l))
+        .join('\n');
+      const run = spawnSync('bash', ['-c', steps], { cwd: tampered, encoding: 'utf8' });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('Verification failure');
+    } finally {
+      rmSync(tampered, { recursive: true, force: true });
+    }
   });
 
   it('sha256sum -c notices a changed file', () => {

@@ -5,10 +5,11 @@
  */
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { AftaleError } from '@aftale/domain';
-import { bundleReadme } from './bundle-readme';
+import { bundleReadme, type ReadmeFacts } from './bundle-readme';
 import { canonicalBytes } from './canonical-json';
 import { bytesEqual, isSha256Hex, sha256Hex, toHex } from './hash';
 import { leafHash, verifyInclusion, type HashLike } from './merkle';
+import { verifyPdfSignature } from './pdf-signature';
 import {
   decodeSignature,
   samePublicKey,
@@ -28,6 +29,7 @@ export const BUNDLE_FILES = {
   signature: 'tree-head.sig',
   publicKey: 'public-key.pem',
   pdf: 'acceptance.pdf',
+  pdfCertificate: 'pdf-signing-certificate.pem',
   sums: 'SHA256SUMS',
   readme: 'README.txt',
 } as const;
@@ -77,6 +79,8 @@ export interface ProofBundleInput {
   evidence: Record<string, unknown>;
   /** The signed PDF, when there is one. */
   pdf?: Uint8Array;
+  /** The certificate (PEM, chain allowed) that signed `pdf`; required with it. */
+  pdfCertificatePem?: string;
   documents: readonly { name: string; bytes: Uint8Array }[];
   leafIndex: number;
   /** Audit path for leafIndex in the tree of treeHead.treeSize leaves. */
@@ -174,8 +178,19 @@ export function buildProofBundle(input: ProofBundleInput): Uint8Array {
     new Map(input.documents.map((d) => [d.name, d.bytes])),
   );
   if (docProblem) throw AftaleError.field('documents', docProblem);
-  if (input.pdf !== undefined && !startsWith(input.pdf, '%PDF-')) {
-    throw AftaleError.field('pdf', 'is not a PDF (no %PDF- header)');
+  let pdfSignature: ReadmeFacts['pdf'];
+  if (input.pdf !== undefined) {
+    if (!startsWith(input.pdf, '%PDF-')) {
+      throw AftaleError.field('pdf', 'is not a PDF (no %PDF- header)');
+    }
+    if (typeof input.pdfCertificatePem !== 'string') {
+      throw AftaleError.field('pdfCertificatePem', 'is needed with the PDF (its signer)');
+    }
+    const signature = verifyPdfSignature(input.pdf, input.pdfCertificatePem);
+    if (!signature.ok) {
+      throw AftaleError.field('pdf', `is not signed by pdfCertificatePem: ${signature.problem}`);
+    }
+    pdfSignature = { signer: signature.signer, byteRange: signature.byteRange };
   }
 
   const proof: ProofJson = {
@@ -209,7 +224,7 @@ export function buildProofBundle(input: ProofBundleInput): Uint8Array {
         leafIndex: input.leafIndex,
         leafHash: proof.leafHash,
         auditPath,
-        hasPdf: input.pdf !== undefined,
+        pdf: pdfSignature,
         documents: docNames,
       }),
     ),
@@ -220,7 +235,10 @@ export function buildProofBundle(input: ProofBundleInput): Uint8Array {
   files.set(BUNDLE_FILES.signedBytes, treeHeadSigningBytes(signedHead));
   files.set(BUNDLE_FILES.signature, signature);
   files.set(BUNDLE_FILES.publicKey, encoder.encode(normalisePem(publicKeyPem)));
-  if (input.pdf !== undefined) files.set(BUNDLE_FILES.pdf, input.pdf);
+  if (input.pdf !== undefined) {
+    files.set(BUNDLE_FILES.pdf, input.pdf);
+    files.set(BUNDLE_FILES.pdfCertificate, encoder.encode(normalisePem(input.pdfCertificatePem!)));
+  }
   const byName = new Map(input.documents.map((d) => [d.name, d.bytes]));
   for (const name of docNames) files.set(DOCUMENTS_DIR + name, byName.get(name)!);
   files.set(BUNDLE_FILES.sums, encoder.encode(sha256Sums(files)));
@@ -562,6 +580,23 @@ export function verifyProofBundle(
       problem ?? `${docs.size} document(s) match the hashes recorded in the evidence`,
     );
   } else add('documents', false, 'not checked: evidence.json is unreadable');
+
+  // The PDF's own signature (PAdES), by the bundled certificate.
+  const pdf = files.get(BUNDLE_FILES.pdf);
+  if (pdf) {
+    const certificate = files.get(BUNDLE_FILES.pdfCertificate);
+    const certificatePem = certificate && decodeText(certificate);
+    const signature = certificatePem
+      ? verifyPdfSignature(pdf, certificatePem)
+      : { ok: false as const, problem: `${BUNDLE_FILES.pdfCertificate} is missing or not text` };
+    add(
+      'pdf-signature',
+      signature.ok,
+      signature.ok
+        ? `acceptance.pdf is signed by "${signature.signer}" (pdf-signing-certificate.pem) over the whole file`
+        : `PDF signature invalid: ${signature.problem}`,
+    );
+  }
 
   return {
     valid: checks.every((c) => c.ok),

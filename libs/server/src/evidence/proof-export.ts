@@ -8,6 +8,7 @@ import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { EvidenceLogService } from './evidence-log.service';
 import type { TenantContext } from '../tenancy/database';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
+import { processPdfSealer, type PdfSealer } from './pdf-seal';
 
 /** The acceptance certificate appended to the PDF: who, what, when, where, hashes. */
 export function certificateHtml(evidence: Record<string, unknown>, evidenceSha256: string): string {
@@ -37,15 +38,19 @@ ${row('Evidens SHA-256', evidenceSha256)}
 </table></section>`;
 }
 
-/** The accepted DPA exactly as shown, with the acceptance certificate as its last page. */
+/**
+ * The accepted DPA exactly as shown, with the acceptance certificate as its last page,
+ * signed (PAdES) with the platform certificate: `sealer`, else this process's configured one.
+ */
 export async function renderAcceptancePdf(
   acceptance: AcceptanceEntity,
   dpa: AcceptanceDocumentEntity,
   vendorName: string,
   renderPdf: PdfRenderFn,
+  sealer: PdfSealer = processPdfSealer(),
 ): Promise<Buffer> {
   const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
-  return renderPdf({
+  const pdf = await renderPdf({
     bodyHtml: dpa.html + certificateHtml(evidence, acceptance.evidenceSha256),
     title: 'Databehandleraftale',
     header: {
@@ -55,12 +60,14 @@ export async function renderAcceptancePdf(
     },
     locale: 'da',
   });
+  return sealer.seal(pdf);
 }
 
 /**
  * A proof bundle for one acceptance (format: docs/proof-bundle.md): the evidence as sealed,
- * the exact documents shown, a PDF of the DPA with its certificate page, the inclusion proof
- * against the latest signed tree head, and the public key.
+ * the exact documents shown, a signed PDF of the DPA with its certificate page and the
+ * certificate that signed it, the inclusion proof against the latest signed tree head, and
+ * the public key.
  */
 export async function exportProofBundle(
   ctx: TenantContext,
@@ -70,6 +77,8 @@ export async function exportProofBundle(
     evidenceLog: EvidenceLogService;
     vendorName: string;
     renderPdf?: PdfRenderFn;
+    /** Signs the PDF; Services.pdfSealer. Unset: the one this process's config names. */
+    pdfSealer?: PdfSealer;
   },
 ): Promise<Uint8Array> {
   const acceptance = await deps.acceptances.get(ctx, acceptanceId);
@@ -77,13 +86,17 @@ export async function exportProofBundle(
   const proof = await deps.evidenceLog.inclusionProof(ctx, acceptanceId);
   const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
   const dpa = documents.find((d) => d.kind === 'dpa');
-  const pdf =
-    deps.renderPdf && dpa
-      ? await renderAcceptancePdf(acceptance, dpa, deps.vendorName, deps.renderPdf)
-      : undefined;
+  let signedPdf: { pdf: Buffer; pdfCertificatePem: string } | undefined;
+  if (deps.renderPdf && dpa) {
+    const sealer = deps.pdfSealer ?? processPdfSealer();
+    signedPdf = {
+      pdf: await renderAcceptancePdf(acceptance, dpa, deps.vendorName, deps.renderPdf, sealer),
+      pdfCertificatePem: await sealer.certificatePem(),
+    };
+  }
   return buildProofBundle({
     evidence,
-    ...(pdf ? { pdf } : {}),
+    ...signedPdf,
     documents: documents.map((d) => ({
       name: `${d.kind}.html`,
       bytes: new Uint8Array(Buffer.from(d.html, 'utf8')),

@@ -8,6 +8,7 @@ import type { TenantService } from '../tenants/tenant.service';
 import type { TenantContext } from '../tenancy/database';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
 import { renderAcceptancePdf } from '../evidence/proof-export';
+import type { PdfSealer } from '../evidence/pdf-seal';
 import { escapeHtml } from '../pdf/pdf-html';
 
 export { CUSTOMER_COPY_QUEUE } from '../queue/queues';
@@ -47,7 +48,7 @@ export function createMailer(config: Pick<AppConfig, 'mail'>): {
 }
 
 /**
- * After an acceptance, the signer gets its filled DPA as a PDF (with the acceptance
+ * After an acceptance, the signer gets its filled DPA as a signed PDF (with the acceptance
  * certificate) and a durable link to fetch it again. Idempotent per acceptance: the job
  * may run twice after a crash, which sends the copy twice, never loses it.
  */
@@ -58,6 +59,8 @@ export async function sendCustomerCopy(
     acceptances: AcceptanceService;
     tenants: TenantService;
     renderPdf: PdfRenderFn;
+    /** Signs the PDF; Services.pdfSealer. Unset: the one this process's config names. */
+    pdfSealer?: PdfSealer;
     mailer: { send(message: SendMailOptions): Promise<void> };
     tokenSecret: string;
     publicUrl: string;
@@ -68,7 +71,13 @@ export async function sendCustomerCopy(
   const vendor = await deps.tenants.get(ctx);
   const dpa = documents.find((d) => d.kind === 'dpa');
   if (!dpa) return;
-  const pdf = await renderAcceptancePdf(acceptance, dpa, vendor.name, deps.renderPdf);
+  const pdf = await renderAcceptancePdf(
+    acceptance,
+    dpa,
+    vendor.name,
+    deps.renderPdf,
+    deps.pdfSealer,
+  );
   const link = `${deps.publicUrl}/v1/customer/copies/${customerCopyToken(deps.tokenSecret, acceptance.id, ctx.tenantId)}`;
   await deps.mailer.send({
     to: acceptance.company['contactEmail'],
