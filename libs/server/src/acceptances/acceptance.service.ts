@@ -176,23 +176,46 @@ export class AcceptanceService {
         'send 8-200 letters, digits or . _ : -, e.g. a UUID made once per attempt',
       );
     }
-    const existing = await this.byKey(ctx, facts.idempotencyKey);
-    if (existing) return existing;
-
-    const data = parseInput(acceptanceSchema, input, '');
-    const locale: Locale = data.locale ?? 'da';
-    if (data.consentText !== DEFAULT_CONSENT_TEXT[locale]) {
+    // Parsed first but reported after the key's lookup: a retry of a recorded acceptance
+    // gets that acceptance back whatever it sends.
+    let data: z.output<typeof acceptanceSchema> | null = null;
+    let invalid: unknown = null;
+    try {
+      data = parseInput(acceptanceSchema, input, '');
+    } catch (error) {
+      invalid = error;
+    }
+    const locale: Locale = data?.locale ?? 'da';
+    const consentShown = data?.consentText === DEFAULT_CONSENT_TEXT[locale];
+    // One read transaction, not three: an acceptance already made under this key, then the
+    // plan, the current documents and the vendor (each round trip costs on the hot path).
+    const loaded = await this.db.inTenant(ctx, async (em) => {
+      const existing = await em.findOneBy(AcceptanceEntity, {
+        idempotencyKey: facts.idempotencyKey,
+      });
+      if (existing) return { existing };
+      if (!data || !consentShown) return { existing: null, refused: true as const };
+      return {
+        existing: null,
+        refused: false as const,
+        plan: await this.plans.currentIn(em, data.planCode),
+        documents: await this.documents.currentAllIn(em, ctx),
+      };
+    });
+    if (loaded.existing) return this.existingResponse(ctx, loaded.existing);
+    if (!data) throw invalid;
+    if (loaded.refused !== false) {
       throw AftaleError.field(
         'consentText',
         'is not the consent text the vendor shows; reload the page',
       );
     }
     const now = new Date();
-    // Each document's HTML is hashed once, for the evidence and for its stored copy.
-    const { plan, version: planVersion } = await this.plans.current(ctx, data.planCode);
+    const { plan, version: planVersion } = loaded.plan;
     if (plan.archived)
       throw AftaleError.field('planCode', `the plan "${data.planCode}" is no longer sold`);
-    const rendered = (await this.renderAll(ctx, data, planVersion.definition.name, now)).map(
+    // Each document's HTML is hashed once, for the evidence and for its stored copy.
+    const rendered = this.renderWith(loaded.documents, data, planVersion.definition.name, now).map(
       (r) => ({
         ...r,
         htmlSha256: sha256Hex(r.html),
@@ -232,6 +255,7 @@ export class AcceptanceService {
           },
           actor,
           now,
+          loaded.plan,
         );
 
     const evidence = {
@@ -296,16 +320,18 @@ export class AcceptanceService {
             source,
           }),
         );
-        for (const r of rendered) {
-          await em.insert(AcceptanceDocumentEntity, {
+        // Every shown document in one statement.
+        await em.insert(
+          AcceptanceDocumentEntity,
+          rendered.map((r) => ({
             acceptanceId: row.id,
             tenantId: ctx.tenantId,
             kind: r.document.kind,
             versionId: r.version.id,
             html: r.html,
             htmlSha256: r.htmlSha256,
-          });
-        }
+          })),
+        );
         // Same transaction: the acceptance is never committed without its sequencing job.
         await enqueueJob(em, ctx, {
           queue: EVIDENCE_SEQUENCE_QUEUE,
@@ -515,7 +541,14 @@ export class AcceptanceService {
     const row = await this.db.inTenant(ctx, (em) =>
       em.findOneBy(AcceptanceEntity, { idempotencyKey: key }),
     );
-    if (!row) return null;
+    return row ? this.existingResponse(ctx, row) : null;
+  }
+
+  /** The answer for an acceptance already recorded (a retried or doubled submit). */
+  private async existingResponse(
+    ctx: TenantContext,
+    row: AcceptanceEntity,
+  ): Promise<WidgetAcceptanceResponse> {
     const subscription = row.subscriptionId
       ? await this.subscriptions.get(ctx, row.subscriptionId)
       : null;
@@ -579,7 +612,16 @@ export class AcceptanceService {
     planName: string,
     now: Date,
   ): Promise<Array<{ document: DocumentEntity; version: DocumentVersionEntity; html: string }>> {
-    const { tenant, current } = await this.documents.currentAll(ctx);
+    return this.renderWith(await this.documents.currentAll(ctx), data, planName, now);
+  }
+
+  /** Renders documents already loaded (with the vendor) for what the customer typed. */
+  private renderWith(
+    { tenant, current }: Awaited<ReturnType<DocumentService['currentAll']>>,
+    data: z.output<typeof previewSchema>,
+    planName: string,
+    now: Date,
+  ): Array<{ document: DocumentEntity; version: DocumentVersionEntity; html: string }> {
     if (!current.some((c) => c.document.kind === 'dpa')) {
       throw new AftaleError(
         'NOT_FOUND',

@@ -111,9 +111,7 @@ export class ApiKeyService {
       kind: ApiKeyKind;
       mode: ApiKeyMode;
       revoked: boolean;
-    }> = await this.db.inPlatform((em) =>
-      em.query('SELECT * FROM aftale_resolve_api_key($1)', [parsed.hash]),
-    );
+    }> = await this.db.platformQuery('SELECT * FROM aftale_resolve_api_key($1)', [parsed.hash]);
     const row = rows[0];
     if (!row) throw new AftaleError('UNAUTHENTICATED', 'The API key is not recognised.');
     if (row.revoked) throw new AftaleError('UNAUTHENTICATED', 'The API key has been revoked.');

@@ -338,17 +338,26 @@ export class DocumentService {
     tenant: TenantEntity;
     current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }>;
   }> {
-    return this.db.inTenant(ctx, async (em) => {
-      const current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }> = [];
-      for (const document of await em.find(DocumentEntity, { order: { kind: 'ASC' } })) {
-        const version = await em.findOne(DocumentVersionEntity, {
-          where: { documentId: document.id, status: 'published' },
-          order: { version: 'DESC' },
-        });
-        if (version) current.push({ document, version });
-      }
-      return { tenant: await em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }), current };
-    });
+    return this.db.inTenant(ctx, (em) => this.currentAllIn(em, ctx));
+  }
+
+  /** {@link currentAll} inside the caller's tenant transaction. */
+  async currentAllIn(
+    em: EntityManager,
+    ctx: TenantContext,
+  ): Promise<{
+    tenant: TenantEntity;
+    current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }>;
+  }> {
+    const current: Array<{ document: DocumentEntity; version: DocumentVersionEntity }> = [];
+    for (const document of await em.find(DocumentEntity, { order: { kind: 'ASC' } })) {
+      const version = await em.findOne(DocumentVersionEntity, {
+        where: { documentId: document.id, status: 'published' },
+        order: { version: 'DESC' },
+      });
+      if (version) current.push({ document, version });
+    }
+    return { tenant: await em.findOneByOrFail(TenantEntity, { id: ctx.tenantId }), current };
   }
 
   /**

@@ -19,15 +19,13 @@ export class RateLimiter {
   async consume(subject: string, limit: number, windowSeconds = 60): Promise<RateLimitDecision> {
     // Subjects may be IP addresses: store only a hash.
     const bucket = createHash('sha256').update(subject).digest('base64url').slice(0, 32);
-    const rows: Array<{ hits: number; reset: number }> = await this.db.inPlatform((em) =>
-      em.query(
-        `INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
-         VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
-         RETURNING c.hits,
-           ceil(extract(epoch FROM c.window_start) + $2 - extract(epoch FROM now()))::int AS reset`,
-        [bucket, windowSeconds],
-      ),
+    const rows: Array<{ hits: number; reset: number }> = await this.db.platformQuery(
+      `INSERT INTO rate_limit_counters AS c (bucket, window_start, hits)
+       VALUES ($1, to_timestamp(floor(extract(epoch FROM now()) / $2) * $2), 1)
+       ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1
+       RETURNING c.hits,
+         ceil(extract(epoch FROM c.window_start) + $2 - extract(epoch FROM now()))::int AS reset`,
+      [bucket, windowSeconds],
     );
     const row = rows[0] ?? { hits: 1, reset: windowSeconds };
     return {

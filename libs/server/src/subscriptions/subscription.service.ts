@@ -21,7 +21,7 @@ import {
   type TenantContext,
 } from '../tenancy/database';
 import type { Actor, AuditService } from '../audit/audit.service';
-import type { PlanService } from '../plans/plan.service';
+import type { PlanService, PlanWithVersion } from '../plans/plan.service';
 import type { BillingProvider, ProviderSubscription } from '../billing/billing-provider';
 import { StripeBillingProvider } from '../billing/stripe/stripe-billing.provider';
 import type { WebhookService } from '../webhooks/webhook.service';
@@ -95,11 +95,20 @@ export class SubscriptionService {
     input: unknown,
     actor: Actor,
     now = new Date(),
+    /** The plan, when the caller has just read it (an acceptance): not read again. */
+    readPlan?: PlanWithVersion,
   ): Promise<SubscriptionView> {
     const data = parseInput(createSubscriptionSchema, input);
-    const existing = await this.byIdempotencyKey(ctx, data.idempotencyKey);
-    if (existing) return existing;
-    const { plan, version } = await this.plans.current(ctx, data.planCode);
+    // An earlier subscription under this key and the plan, read in one transaction.
+    const loaded = await this.db.inTenant(ctx, async (em) => {
+      const found = await em.findOneBy(SubscriptionEntity, { idempotencyKey: data.idempotencyKey });
+      if (found) return { existing: found };
+      return readPlan?.plan.code === data.planCode
+        ? readPlan
+        : await this.plans.currentIn(em, data.planCode);
+    });
+    if ('existing' in loaded) return view(loaded.existing);
+    const { plan, version } = loaded;
     if (plan.archived)
       throw AftaleError.field(
         'input.planCode',
@@ -176,8 +185,11 @@ export class SubscriptionService {
             providerCustomerRef: customerRef,
           }),
         );
-        // Once used, the version is frozen (a trigger refuses later changes to it).
-        await em.update(PlanVersionEntity, { id: version.id }, { inUse: true });
+        // Once used, the version is frozen (a trigger refuses later changes to it). in_use
+        // never goes back to false, so only its first use writes: later sign-ups neither
+        // lock the version's row (one row every concurrent sign-up shared) nor rewrite it.
+        if (!version.inUse)
+          await em.update(PlanVersionEntity, { id: version.id, inUse: false }, { inUse: true });
         const saved = await em.save(
           em.create(SubscriptionEntity, {
             tenantId: ctx.tenantId,

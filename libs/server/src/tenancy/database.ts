@@ -28,6 +28,16 @@ export class Database {
     return this.dataSource.transaction(async (em) => work(em));
   }
 
+  /**
+   * One statement outside any tenant, with no transaction around it: a single statement is
+   * atomic by itself, and the BEGIN and COMMIT round trips are saved (the per-request rate
+   * limit and key lookup run on every widget and API request). Like `inPlatform`, it sees
+   * no tenant rows: the tenant setting is transaction-local, so a pooled connection has none.
+   */
+  async platformQuery<T>(sql: string, params: unknown[] = []): Promise<T> {
+    return this.dataSource.query(sql, params);
+  }
+
   async ping(): Promise<void> {
     await this.dataSource.query('SELECT 1');
   }
