@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { AcceptanceService } from './acceptance.service';
+import type { AcceptanceService, ExportPosition } from './acceptance.service';
 import type { TenantContext } from '../tenancy/database';
 
 export type ExportFormat = 'csv' | 'ndjson';
@@ -31,9 +31,14 @@ async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 
+/** Rows per database round trip. */
+const BATCH = 1000;
+
 /**
- * Streams a tenant's acceptances for audits, in pages of 1,000 by keyset cursor: memory stays
- * constant however many rows there are. Calls `progress` after each page.
+ * Streams a tenant's acceptances for audits, oldest first, in batches of 1,000 by keyset
+ * position: memory stays constant however many rows there are. Calls `progress` after each
+ * batch. NDJSON carries each record's sealed evidence byte for byte, so SHA-256 of the
+ * `evidence` value as written equals `evidenceSha256`.
  */
 export async function exportAcceptances(
   acceptances: AcceptanceService,
@@ -41,34 +46,26 @@ export async function exportAcceptances(
   out: Writable,
   options: { format: ExportFormat; from?: Date; to?: Date; progress?: (rows: number) => void },
 ): Promise<number> {
-  let after: string | undefined;
+  let after: ExportPosition | undefined;
   let rows = 0;
   if (options.format === 'csv') await write(out, CSV_COLUMNS.join(',') + '\r\n');
   for (;;) {
-    const page = await acceptances.page(ctx, {
-      first: 200,
+    const batch = await acceptances.exportBatch(ctx, {
+      limit: BATCH,
       ...(after ? { after } : {}),
       ...(options.from ? { from: options.from } : {}),
       ...(options.to ? { to: options.to } : {}),
     });
-    for (const a of page.rows) {
-      const e = a.evidence as {
-        plan?: { code?: string; users?: number; period?: string };
-        quote?: { totalInclVat?: number };
-        documents?: Array<{ kind: string; versionId: string }>;
-      };
+    let chunk = '';
+    for (const a of batch) {
       if (options.format === 'ndjson') {
-        await write(
-          out,
-          JSON.stringify({
-            id: a.id,
-            createdAt: a.createdAt.toISOString(),
-            source: a.source,
-            evidenceSha256: a.evidenceSha256,
-            evidence: a.evidence,
-          }) + '\n',
-        );
+        chunk += `{"id":${JSON.stringify(a.id)},"createdAt":${JSON.stringify(a.createdAt.toISOString())},"source":${JSON.stringify(a.source)},"evidenceSha256":${JSON.stringify(a.evidenceSha256)},"evidence":${a.evidenceJson}}\n`;
       } else {
+        const e = JSON.parse(a.evidenceJson) as {
+          plan?: { code?: string; users?: number; period?: string };
+          quote?: { totalInclVat?: number };
+          documents?: Array<{ kind: string; versionId: string }>;
+        };
         const doc = (kind: string) => e.documents?.find((d) => d.kind === kind)?.versionId ?? '';
         const fields = [
           a.id,
@@ -85,12 +82,15 @@ export async function exportAcceptances(
           doc('terms'),
           a.evidenceSha256,
         ];
-        await write(out, fields.map(csvField).join(',') + '\r\n');
+        chunk += fields.map(csvField).join(',') + '\r\n';
       }
-      rows++;
     }
+    // One write per batch, waiting for the file to drain: back-pressure bounds memory.
+    if (chunk) await write(out, chunk);
+    rows += batch.length;
     options.progress?.(rows);
-    if (!page.hasNextPage || !page.endCursor) return rows;
-    after = page.endCursor;
+    const last = batch[batch.length - 1];
+    if (batch.length < BATCH || !last) return rows;
+    after = last.position;
   }
 }
