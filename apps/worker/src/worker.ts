@@ -40,6 +40,7 @@ export function handlersFor(
         acceptances: services.acceptances,
         tenants: services.tenants,
         renderPdf: pdfRenderFn(pdf),
+        pdfSealer: services.pdfSealer,
         mailer,
         tokenSecret: config.acceptanceTokenSecret,
         publicUrl: config.http.publicUrl,

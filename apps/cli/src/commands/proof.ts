@@ -31,7 +31,8 @@ export function registerProofCommands(
               acceptances: s.acceptances,
               evidenceLog: s.evidenceLog,
               vendorName: tenant.name,
-              ...(pdf ? { renderPdf: pdf.render, pdfSealer: s.pdfSealer } : {}),
+              pdfSealer: s.pdfSealer,
+              ...(pdf ? { renderPdf: pdf.render } : {}),
             });
           });
           writeFileSync(o.out, bytes);

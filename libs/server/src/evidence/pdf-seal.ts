@@ -11,7 +11,6 @@ import {
   type CmsSigningKey,
   type PdfSigningKey,
 } from '@aftale/evidence';
-import { loadConfig } from '../config/config';
 
 export const PDF_SIGNATURE_REASON = 'Aftale acceptance evidence';
 
@@ -96,17 +95,6 @@ export class PdfSealer {
     const prepared = Buffer.from(await doc.save({ useObjectStreams: false }));
     return signpdf.sign(prepared, new CadesSigner(key));
   }
-}
-
-let fromEnvironment: PdfSealer | undefined;
-
-/**
- * The sealer of this process's configuration (the one createServices puts in
- * Services.pdfSealer), for callers that were not handed one, so no PDF leaves unsigned.
- */
-export function processPdfSealer(): PdfSealer {
-  fromEnvironment ??= PdfSealer.fromConfig(loadConfig().evidencePdfCertificate);
-  return fromEnvironment;
 }
 
 const DEVELOPMENT_SEED = 'aftale local development PDF signing certificate';

@@ -12,6 +12,7 @@ import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
 import type { TenantService } from '../tenants/tenant.service';
 import type { EvidenceLogService } from './evidence-log.service';
+import type { PdfSealer } from './pdf-seal';
 import { exportProofBundle } from './proof-export';
 
 /** Builds the ZIP of one acceptance (exportProofBundle with the worker's PDF renderer). */
@@ -23,6 +24,7 @@ export function proofBundleBuilder(deps: {
   evidenceLog: EvidenceLogService;
   tenants: TenantService;
   renderPdf: PdfRenderFn;
+  pdfSealer: PdfSealer;
 }): ProofBundleBuilder {
   return async (ctx, acceptanceId) =>
     exportProofBundle(ctx, acceptanceId, {
@@ -30,6 +32,7 @@ export function proofBundleBuilder(deps: {
       evidenceLog: deps.evidenceLog,
       vendorName: (await deps.tenants.get(ctx)).name,
       renderPdf: deps.renderPdf,
+      pdfSealer: deps.pdfSealer,
     });
 }
 

@@ -8,7 +8,7 @@ import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { EvidenceLogService } from './evidence-log.service';
 import type { TenantContext } from '../tenancy/database';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
-import { processPdfSealer, type PdfSealer } from './pdf-seal';
+import type { PdfSealer } from './pdf-seal';
 
 /** The acceptance certificate appended to the PDF: who, what, when, where, hashes. */
 export function certificateHtml(evidence: Record<string, unknown>, evidenceSha256: string): string {
@@ -40,14 +40,14 @@ ${row('Evidens SHA-256', evidenceSha256)}
 
 /**
  * The accepted DPA exactly as shown, with the acceptance certificate as its last page,
- * signed (PAdES) with the platform certificate: `sealer`, else this process's configured one.
+ * signed (PAdES) with the platform certificate (Services.pdfSealer).
  */
 export async function renderAcceptancePdf(
   acceptance: AcceptanceEntity,
   dpa: AcceptanceDocumentEntity,
   vendorName: string,
   renderPdf: PdfRenderFn,
-  sealer: PdfSealer = processPdfSealer(),
+  sealer: PdfSealer,
 ): Promise<Buffer> {
   const evidence = JSON.parse(acceptance.evidenceJson) as Record<string, unknown>;
   const pdf = await renderPdf({
@@ -77,8 +77,8 @@ export async function exportProofBundle(
     evidenceLog: EvidenceLogService;
     vendorName: string;
     renderPdf?: PdfRenderFn;
-    /** Signs the PDF; Services.pdfSealer. Unset: the one this process's config names. */
-    pdfSealer?: PdfSealer;
+    /** Signs the PDF (Services.pdfSealer). */
+    pdfSealer: PdfSealer;
   },
 ): Promise<Uint8Array> {
   const acceptance = await deps.acceptances.get(ctx, acceptanceId);
@@ -88,7 +88,7 @@ export async function exportProofBundle(
   const dpa = documents.find((d) => d.kind === 'dpa');
   let signedPdf: { pdf: Buffer; pdfCertificatePem: string } | undefined;
   if (deps.renderPdf && dpa) {
-    const sealer = deps.pdfSealer ?? processPdfSealer();
+    const sealer = deps.pdfSealer;
     signedPdf = {
       pdf: await renderAcceptancePdf(acceptance, dpa, deps.vendorName, deps.renderPdf, sealer),
       pdfCertificatePem: await sealer.certificatePem(),

@@ -59,8 +59,8 @@ export async function sendCustomerCopy(
     acceptances: AcceptanceService;
     tenants: TenantService;
     renderPdf: PdfRenderFn;
-    /** Signs the PDF; Services.pdfSealer. Unset: the one this process's config names. */
-    pdfSealer?: PdfSealer;
+    /** Signs the PDF (Services.pdfSealer). */
+    pdfSealer: PdfSealer;
     mailer: { send(message: SendMailOptions): Promise<void> };
     tokenSecret: string;
     publicUrl: string;
