@@ -231,20 +231,23 @@ describe('widget HTTP API (publishable key, allowed origins)', () => {
       const row = await owner.query('SELECT evidence_json FROM acceptances WHERE id = $1', [
         acceptanceId,
       ]);
-      return JSON.parse(row.rows[0].evidence_json).request.ip as string;
+      const request = JSON.parse(row.rows[0].evidence_json).request;
+      return `${request.ip} (${request.ipSource})`;
     };
     const behind = (trustedProxies: string[]) =>
       startApi({ ...db.config, http: { ...db.config.http, trustedProxies } }, services);
 
     // No proxy configured: a client cannot forge its address with a header.
-    expect(await recordedIp(api, 'ip-check-direct-0001')).toBe('127.0.0.1');
+    expect(await recordedIp(api, 'ip-check-direct-0001')).toBe('127.0.0.1 (socket)');
     // Our load balancer (here loopback) is trusted: the hop it saw is the client.
     const trusted = await behind(['127.0.0.1/32']);
     const elsewhere = await behind(['10.0.0.0/8']);
     try {
-      expect(await recordedIp(trusted, 'ip-check-proxied-0001')).toBe('198.51.100.4');
+      expect(await recordedIp(trusted, 'ip-check-proxied-0001')).toBe(
+        '198.51.100.4 (trusted-proxy)',
+      );
       // A proxy list that does not include the peer: the header is ignored again.
-      expect(await recordedIp(elsewhere, 'ip-check-untrusted-0001')).toBe('127.0.0.1');
+      expect(await recordedIp(elsewhere, 'ip-check-untrusted-0001')).toBe('127.0.0.1 (socket)');
     } finally {
       await trusted.close();
       await elsewhere.close();
