@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
-import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { seedDemo, type Services } from '@aftale/server';
 import {
   createTestDatabase,
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { signUpInput } from '../support/sign-up';
 
 jest.setTimeout(240_000);
 
@@ -37,23 +37,7 @@ describe('bulk export of 100,000 acceptances: streamed, constant memory, nothing
     const config = await services.acceptances.widgetConfig(ctx);
     const made = await services.acceptances.accept(
       ctx,
-      {
-        company: {
-          name: 'Min Dag ApS',
-          address: 'Søndergade 7',
-          postalCode: '8000',
-          city: 'Aarhus C',
-          cvr: '45629627',
-          contactName: 'Åse Ærø',
-          contactEmail: 'aase@mindag.dk',
-        },
-        planCode: 'standard',
-        users: 12,
-        period: 'month',
-        documentVersionIds: config.documents.map((d) => d.versionId),
-        consent: true,
-        consentText: DEFAULT_CONSENT_TEXT.da,
-      },
+      signUpInput(config.documents.map((d) => d.versionId)),
       {
         idempotencyKey: 'export-seed-0001',
         ip: '198.51.100.7',

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
-import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { verifyPdfSignature } from '@aftale/evidence';
 import {
   CUSTOMER_COPY_QUEUE,
@@ -21,6 +20,7 @@ import {
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { signUpInput } from '../support/sign-up';
 import { startApi, type RunningApi } from '../support/api-harness';
 import { handlersFor } from '../../apps/worker/src/worker';
 
@@ -85,23 +85,13 @@ describe("the customer's copy: PDF over real SMTP and a durable link", () => {
     const config = await services.acceptances.widgetConfig(ctx);
     await services.acceptances.accept(
       ctx,
-      {
-        company: {
-          name: '<i>Min Dag</i> ApS',
-          address: 'Søndergade 7',
-          postalCode: '8000',
-          city: 'Aarhus C',
-          cvr: '45629627',
-          contactName: 'Åse Ærø',
-          contactEmail: 'aase@mindag.dk',
+      signUpInput(
+        config.documents.map((d) => d.versionId),
+        {
+          company: { name: '<i>Min Dag</i> ApS' },
+          users: 5,
         },
-        planCode: 'standard',
-        users: 5,
-        period: 'month',
-        documentVersionIds: config.documents.map((d) => d.versionId),
-        consent: true,
-        consentText: DEFAULT_CONSENT_TEXT.da,
-      },
+      ),
       {
         idempotencyKey: 'copy-e2e-0001',
         ip: '203.0.113.1',

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { Client } from 'pg';
 import pino from 'pino';
-import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { verifyProofBundle } from '@aftale/evidence';
 import {
   JobWorker,
@@ -19,6 +18,7 @@ import {
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { signUpInput } from '../support/sign-up';
 import { startApi, type RunningApi } from '../support/api-harness';
 
 jest.setTimeout(90_000);
@@ -57,23 +57,7 @@ describe('proof bundles over the API: asked for, built by the worker, downloaded
       {
         key: sk,
         variables: {
-          a: {
-            company: {
-              name: 'Min Dag ApS',
-              address: 'Søndergade 7',
-              postalCode: '8000',
-              city: 'Aarhus C',
-              cvr: '45629627',
-              contactName: 'Åse Ærø',
-              contactEmail: 'aase@mindag.dk',
-            },
-            planCode: 'standard',
-            users: 12,
-            period: 'month',
-            documentVersionIds: versionIds,
-            consent: true,
-            consentText: DEFAULT_CONSENT_TEXT.da,
-          },
+          a: signUpInput(versionIds),
         },
       },
     );

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { sha256Hex } from '@aftale/evidence';
-import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { seedDemo, type Services } from '@aftale/server';
 import { runAftale } from '../support/cli';
 import {
@@ -12,6 +11,7 @@ import {
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { signUpInput } from '../support/sign-up';
 
 jest.setTimeout(90_000);
 
@@ -49,23 +49,14 @@ describe('aftale proof export | verify', () => {
     const config = await services.acceptances.widgetConfig(ctx);
     const accepted = await services.acceptances.accept(
       ctx,
-      {
-        company: {
-          name: 'Min Dag Min Energi ApS',
-          address: 'Søndergade 7',
-          postalCode: '8000',
-          city: 'Aarhus C',
-          cvr: '45629627',
-          contactName: 'Åse Ærø',
-          contactEmail: 'aase@mindag.dk',
+      signUpInput(
+        config.documents.map((d) => d.versionId),
+        {
+          company: { name: 'Min Dag Min Energi ApS' },
+          planCode: 'premium',
+          users: 31,
         },
-        planCode: 'premium',
-        users: 31,
-        period: 'month',
-        documentVersionIds: config.documents.map((d) => d.versionId),
-        consent: true,
-        consentText: DEFAULT_CONSENT_TEXT.da,
-      },
+      ),
       {
         idempotencyKey: 'proof-e2e-0001',
         ip: '203.0.113.9',

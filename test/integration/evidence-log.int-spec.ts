@@ -1,5 +1,4 @@
 import { Client } from 'pg';
-import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import { leafHash, verifyInclusion, verifyTreeHead } from '@aftale/evidence';
 import { seedDemo, type Services } from '@aftale/server';
 import {
@@ -7,6 +6,7 @@ import {
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { signUpInput } from '../support/sign-up';
 
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'));
 
@@ -21,23 +21,7 @@ describe('per-tenant evidence log (RFC 6962) and signed tree heads', () => {
   const accept = (key: string, cvr = '45629627') =>
     services.acceptances.accept(
       ctx,
-      {
-        company: {
-          name: 'Min Dag ApS',
-          address: 'Søndergade 7',
-          postalCode: '8000',
-          city: 'Aarhus C',
-          cvr,
-          contactName: 'Åse',
-          contactEmail: 'aase@mindag.dk',
-        },
-        planCode: 'standard',
-        users: 5,
-        period: 'month',
-        documentVersionIds,
-        consent: true,
-        consentText: DEFAULT_CONSENT_TEXT.da,
-      },
+      signUpInput(documentVersionIds, { company: { cvr, contactName: 'Åse' }, users: 5 }),
       {
         idempotencyKey: key,
         ip: '203.0.113.5',
