@@ -1,12 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { AftaleError } from '@aftale/domain';
 import {
+  MerkleProver,
   consistencyProof,
   inclusionProof,
   leafHash,
-  rootFromLeafHashes,
   signTreeHead,
   type SignedTreeHead,
+  type SubtreeCache,
 } from '@aftale/evidence';
 import type { Database, TenantContext } from '../tenancy/database';
 import type { LogSigningKey } from './signing-key';
@@ -39,6 +40,14 @@ export interface InclusionProofResult {
  * however many workers run. Acceptances never wait for it: they are durable first.
  */
 export class EvidenceLogService {
+  /**
+   * Per tenant, hashes of complete subtrees of its log. Leaves are append-only, so such a
+   * hash never changes: with it, a batch reads and hashes only the leaves it adds plus
+   * O(log n) cached nodes, instead of the whole log every time (which cost ~0.2 s of CPU
+   * per batch at 10,000 leaves and grew with the log). Filled only after a batch commits.
+   */
+  private readonly subtrees = new Map<string, Map<string, Uint8Array>>();
+
   constructor(
     private readonly db: Database,
     private readonly key: LogSigningKey,
@@ -48,13 +57,27 @@ export class EvidenceLogService {
   async sequence(ctx: TenantContext, now = new Date()): Promise<number> {
     let total = 0;
     for (;;) {
-      const added = await this.db.inTenant(ctx, (em) => this.sequenceBatch(em, ctx, now));
+      const cache = this.subtrees.get(ctx.tenantId) ?? new Map<string, Uint8Array>();
+      // A rolled-back batch must leave nothing behind: its hashes are kept aside until commit.
+      const fresh = new Map<string, Uint8Array>();
+      const overlay: SubtreeCache = {
+        get: (k) => fresh.get(k) ?? cache.get(k),
+        set: (k, hash) => fresh.set(k, hash),
+      };
+      const added = await this.db.inTenant(ctx, (em) => this.sequenceBatch(em, ctx, now, overlay));
+      for (const [k, hash] of fresh) cache.set(k, hash);
+      this.subtrees.set(ctx.tenantId, cache);
       total += added;
       if (added < BATCH) return total;
     }
   }
 
-  private async sequenceBatch(em: EntityManager, ctx: TenantContext, now: Date): Promise<number> {
+  private async sequenceBatch(
+    em: EntityManager,
+    ctx: TenantContext,
+    now: Date,
+    cache: SubtreeCache,
+  ): Promise<number> {
     await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('aftale-sequencer:' || $1, 0))`, [
       ctx.tenantId,
     ]);
@@ -65,21 +88,33 @@ export class EvidenceLogService {
       [BATCH],
     );
     if (pending.length === 0) return 0;
-    // One read of the log (its size is the number of leaves), one insert for the batch.
-    const hashes = await this.leafHashes(em);
-    const start = hashes.length;
+    // Leaves are 0..n-1 with no gaps (appended only here, under the lock): n is max + 1.
+    const size: Array<{ n: string }> = await em.query(
+      'SELECT coalesce(max(leaf_index) + 1, 0) AS n FROM evidence_log',
+    );
+    const start = Number(size[0]?.n ?? 0);
     const added = pending.map((row) => leafHash(Buffer.from(row.evidence_json, 'utf8')));
     await em.query(
       `INSERT INTO evidence_log (tenant_id, leaf_index, acceptance_id, leaf_hash)
        SELECT $1, $2 + n - 1, a, h FROM unnest($3::uuid[], $4::text[]) WITH ORDINALITY AS t(a, h, n)`,
       [ctx.tenantId, start, pending.map((r) => r.id), added.map(hex)],
     );
-    hashes.push(...added);
+    const treeSize = start + added.length;
+    // The root from cached subtrees, the stored leaves they do not cover, and the new ones.
+    const prover = new MerkleProver(
+      {
+        leafHashes: async (from, to) => [
+          ...(from < start ? await this.leafRange(em, from, Math.min(to, start)) : []),
+          ...added.slice(Math.max(from, start) - start, Math.max(to, start) - start),
+        ],
+      },
+      { cache },
+    );
     const head = signTreeHead(
       {
         logId: ctx.tenantId,
-        treeSize: hashes.length,
-        rootHash: hex(rootFromLeafHashes(hashes)),
+        treeSize,
+        rootHash: hex(await prover.rootHash(treeSize)),
         timestamp: now.getTime(),
       },
       this.key.privateKeyPem,
@@ -196,6 +231,15 @@ export class EvidenceLogService {
 
   get signingKey(): LogSigningKey {
     return this.key;
+  }
+
+  /** The stored leaf hashes at indices [from, to). */
+  private async leafRange(em: EntityManager, from: number, to: number): Promise<Uint8Array[]> {
+    const rows: Array<{ leaf_hash: string }> = await em.query(
+      'SELECT leaf_hash FROM evidence_log WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index',
+      [from, to],
+    );
+    return rows.map((r) => fromHex(r.leaf_hash));
   }
 
   private async leafHashes(em: EntityManager, size?: number): Promise<Uint8Array[]> {
