@@ -45,6 +45,7 @@ describe('GraphQL hardening over HTTP', () => {
       DATABASE_URL: db.ownerUrl,
       DATABASE_APP_PASSWORD: 'production-like-password',
       ACCEPTANCE_TOKEN_SECRET: 'x'.repeat(40),
+      SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       EVIDENCE_SIGNING_KEY: generateKeyPairSync('ed25519')
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
         .toString(),

@@ -6,6 +6,7 @@ import { DEFAULT_CONSENT_TEXT } from '@aftale/domain';
 import {
   JobWorker,
   WEBHOOK_DELIVERY_QUEUE,
+  SecretBox,
   WebhookService,
   seedDemo,
   webhookDeliveryJob,
@@ -42,7 +43,9 @@ describe('signed webhooks (Standard Webhooks), delivered through the queue', () 
     db = await createTestDatabase();
     services = await createTestServices(db);
     api = await startApi(db.config, services);
-    const fastWebhooks = new WebhookService(services.db, services.audit, {
+    // The same sealing key as the API's service: it reads the secrets that one stored.
+    const secrets = SecretBox.fromConfig(db.config.secretsEncryption);
+    const fastWebhooks = new WebhookService(services.db, services.audit, secrets, {
       allowLoopbackHttp: true,
       schedule: FAST,
       timeoutMs: 2000,
@@ -129,8 +132,14 @@ describe('signed webhooks (Standard Webhooks), delivered through the queue', () 
       },
     );
     expect(made.body.errors).toBeUndefined();
-    const { secret } = made.body.data?.createWebhookEndpoint;
+    const { secret, endpoint } = made.body.data?.createWebhookEndpoint;
     expect(secret).toMatch(/^whsec_/);
+    // Stored sealed: a database dump does not hand out the key to forge our webhooks.
+    const stored: Array<{ secret: string }> = await services.db.inTenant(ctx, (em) =>
+      em.query('SELECT secret FROM webhook_endpoints WHERE id = $1', [endpoint.id]),
+    );
+    expect(stored[0]!.secret).toMatch(/^sb1:/);
+    expect(stored[0]!.secret).not.toContain(secret.slice('whsec_'.length));
     const acceptance = await accept('webhook-acc-0001');
     await until(() => received.length >= 1);
     const msg = received[0]!;
@@ -212,6 +221,14 @@ describe('signed webhooks (Standard Webhooks), delivered through the queue', () 
     await until(() => received.length > before);
     const msg = received[received.length - 1]!;
     expect(String(msg.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    const stored: Array<{ secret: string; previous_secret: string }> = await services.db.inTenant(
+      ctx,
+      (em) => em.query('SELECT secret, previous_secret FROM webhook_endpoints WHERE id = $1', [id]),
+    );
+    expect([stored[0]!.secret, stored[0]!.previous_secret]).toEqual([
+      expect.stringMatching(/^sb1:/),
+      expect.stringMatching(/^sb1:/),
+    ]);
     expect(
       new Webhook(newSecret).verify(msg.body, msg.headers as Record<string, string>),
     ).toMatchObject({ type: 'document.published' });

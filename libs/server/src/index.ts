@@ -36,6 +36,7 @@ export * from './evidence/proof-bundle.service';
 export * from './database/entities/proof-bundle.entity';
 export * from './acceptances/acceptance-export';
 export * from './webhooks/webhook.service';
+export * from './crypto/secret-box';
 export * from './webhooks/standard-webhooks';
 export * from './mail/customer-copy';
 export * from './boot';

@@ -14,6 +14,7 @@ import { loadLogSigningKey } from './evidence/signing-key';
 import { PdfSealer } from './evidence/pdf-seal';
 import { ProofBundleService } from './evidence/proof-bundle.service';
 import { WebhookService } from './webhooks/webhook.service';
+import { SecretBox } from './crypto/secret-box';
 import type { BillingProvider } from './billing/billing-provider';
 import { createBilling } from './billing/billing-factory';
 
@@ -46,6 +47,7 @@ export async function createServices(
     | 'acceptanceTokenSecret'
     | 'evidenceSigningKey'
     | 'evidencePdfCertificate'
+    | 'secretsEncryption'
   >,
   name = 'aftale',
   /** Stripe when configured; null runs the invoice provider. */
@@ -59,7 +61,7 @@ export async function createServices(
   const tenants = new TenantService(db, apiKeys, audit);
   const plans = new PlanService(db, audit);
   // Loopback http endpoints only outside production (local receivers, tests).
-  const webhooks = new WebhookService(db, audit, {
+  const webhooks = new WebhookService(db, audit, SecretBox.fromConfig(config.secretsEncryption), {
     allowLoopbackHttp: config.env !== 'production',
   });
   const subscriptions = new SubscriptionService(db, plans, audit, billing, webhooks);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,7 @@ function selfSigned(...newKey: string[]): { certificatePem: string; privateKeyPe
   }
 }
 const PDF_CERT = selfSigned('ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
+const SECRETS_KEY = randomBytes(32).toString('base64');
 const PDF_CERT_ENV = {
   EVIDENCE_PDF_CERTIFICATE: PDF_CERT.certificatePem,
   EVIDENCE_PDF_CERTIFICATE_KEY: PDF_CERT.privateKeyPem,
@@ -55,6 +56,7 @@ const production = {
   ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
   EVIDENCE_SIGNING_KEY: SIGNING_KEY,
   ...PDF_CERT_ENV,
+  SECRETS_ENCRYPTION_KEY: SECRETS_KEY,
 };
 
 /** Runs `fn`, expecting a ConfigError, and returns it. */
@@ -261,6 +263,43 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('SECRETS_ENCRYPTION_KEY', () => {
+    it('is required in production, naming it with an example', () => {
+      const { SECRETS_ENCRYPTION_KEY: _omitted, ...rest } = production;
+      const error = configError(() => loadConfig(rest));
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]).toMatch(/^SECRETS_ENCRYPTION_KEY: required in production.*e\.g\./);
+    });
+
+    it('takes the current key and previous ones for a rotation', () => {
+      const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+      const config = loadConfig({
+        ...production,
+        SECRETS_ENCRYPTION_KEY_PREVIOUS: previous.join(', '),
+      });
+      expect(config.secretsEncryption).toEqual({ current: SECRETS_KEY, previous });
+      expect(loadConfig({}).secretsEncryption).toBeUndefined();
+    });
+
+    it.each([
+      ['SECRETS_ENCRYPTION_KEY', 'too-short'],
+      ['SECRETS_ENCRYPTION_KEY', randomBytes(16).toString('base64')],
+      ['SECRETS_ENCRYPTION_KEY_PREVIOUS', `${SECRETS_KEY},nope`],
+    ])('%s=%j is refused with an example', (name, value) => {
+      const error = configError(() =>
+        loadConfig({ SECRETS_ENCRYPTION_KEY: SECRETS_KEY, [name]: value }),
+      );
+      expect(error.problems).toHaveLength(1);
+      expect(error.problems[0]?.startsWith(name)).toBe(true);
+      expect(error.problems[0]).toContain('openssl rand -base64 32');
+    });
+
+    it('refuses previous keys without a current one', () => {
+      const error = configError(() => loadConfig({ SECRETS_ENCRYPTION_KEY_PREVIOUS: SECRETS_KEY }));
+      expect(error.problems[0]).toMatch(/^SECRETS_ENCRYPTION_KEY: required with/);
+    });
+  });
+
   describe('production', () => {
     it('requires DATABASE_URL, naming it with an example', () => {
       const error = configError(() =>
@@ -270,6 +309,7 @@ describe('loadConfig', () => {
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
           EVIDENCE_SIGNING_KEY: SIGNING_KEY,
           ...PDF_CERT_ENV,
+          SECRETS_ENCRYPTION_KEY: SECRETS_KEY,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -296,6 +336,7 @@ describe('loadConfig', () => {
           ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
           EVIDENCE_SIGNING_KEY: SIGNING_KEY,
           ...PDF_CERT_ENV,
+          SECRETS_ENCRYPTION_KEY: SECRETS_KEY,
         }),
       );
       expect(error.problems).toHaveLength(1);
@@ -308,6 +349,7 @@ describe('loadConfig', () => {
         ACCEPTANCE_TOKEN_SECRET: TOKEN_SECRET,
         EVIDENCE_SIGNING_KEY: SIGNING_KEY,
         ...PDF_CERT_ENV,
+        SECRETS_ENCRYPTION_KEY: SECRETS_KEY,
       });
       expect(config.env).toBe('production');
     });
@@ -417,6 +459,7 @@ describe('EVIDENCE_PDF_CERTIFICATE and EVIDENCE_PDF_CERTIFICATE_KEY', () => {
       'a key that does not parse',
       {
         ...PDF_CERT_ENV,
+        SECRETS_ENCRYPTION_KEY: SECRETS_KEY,
         EVIDENCE_PDF_CERTIFICATE_KEY:
           '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
       },

@@ -34,6 +34,14 @@ const PDF_CERTIFICATE_EXAMPLE =
   'EVIDENCE_PDF_CERTIFICATE="$(cat aftale-pdf.crt)" (from your CA, or: openssl req -x509 -newkey rsa:3072 -nodes -keyout aftale-pdf.key -out aftale-pdf.crt -days 1095 -subj "/CN=Aftale/O=Your company")';
 const PDF_KEY_EXAMPLE = 'EVIDENCE_PDF_CERTIFICATE_KEY="$(cat aftale-pdf.key)"';
 
+/** 32 random bytes in base64, e.g. from `openssl rand -base64 32`. */
+const secretKey = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message:
+      'must be 32 random bytes in base64, e.g. SECRETS_ENCRYPTION_KEY="$(openssl rand -base64 32)"',
+  });
+
 const envSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'], {
@@ -120,6 +128,17 @@ const envSchema = z.object({
       message: `must be the certificate's private key in PEM, e.g. ${PDF_KEY_EXAMPLE}`,
     })
     .optional(),
+  SECRETS_ENCRYPTION_KEY: secretKey.optional(),
+  SECRETS_ENCRYPTION_KEY_PREVIOUS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(secretKey))
+    .default([]),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/.+/, 'must be an SMTP URL, e.g. smtp://user:password@smtp.example.dk:587')
@@ -181,6 +200,11 @@ export interface AppConfig {
   evidenceSigningKey: string | undefined;
   /** Signs the acceptance PDFs (PAdES); undefined outside production: a dev certificate. */
   evidencePdfCertificate: { certificatePem: string; privateKeyPem: string } | undefined;
+  /**
+   * Seals secrets kept to be used again (webhook signing secrets); previous keys still open
+   * during a rotation. Undefined outside production: a development key.
+   */
+  secretsEncryption: { current: string; previous: string[] } | undefined;
   /** SMTP for the customer's copy; unset means a local outbox folder (development). */
   mail: { smtpUrl: string | undefined; from: string; outboxDir: string };
   /** The demo tenant's publishable key, for the /demo checkout page (local only). */
@@ -232,6 +256,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     );
   }
   const pdfCertificate = pdfCertificateOf(e, problems);
+  if (e.NODE_ENV === 'production' && !e.SECRETS_ENCRYPTION_KEY) {
+    problems.push(
+      'SECRETS_ENCRYPTION_KEY: required in production (it seals webhook signing secrets in the database; keep it outside the database and backed up), e.g. SECRETS_ENCRYPTION_KEY="$(openssl rand -base64 32)"',
+    );
+  }
+  if (e.SECRETS_ENCRYPTION_KEY_PREVIOUS.length && !e.SECRETS_ENCRYPTION_KEY) {
+    problems.push(
+      'SECRETS_ENCRYPTION_KEY: required with SECRETS_ENCRYPTION_KEY_PREVIOUS (the new key seals, the previous ones only open), e.g. SECRETS_ENCRYPTION_KEY="$(openssl rand -base64 32)"',
+    );
+  }
   if (e.STRIPE_SECRET_KEY && !e.STRIPE_WEBHOOK_SECRET) {
     problems.push(
       'STRIPE_WEBHOOK_SECRET: required with STRIPE_SECRET_KEY (Stripe events are only trusted when signed), e.g. STRIPE_WEBHOOK_SECRET=whsec_3Jk…',
@@ -276,6 +310,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       e.ACCEPTANCE_TOKEN_SECRET ?? 'aftale-local-development-acceptance-token-secret',
     evidenceSigningKey: e.EVIDENCE_SIGNING_KEY?.replace(/\\n/g, '\n'),
     evidencePdfCertificate: pdfCertificate,
+    secretsEncryption: e.SECRETS_ENCRYPTION_KEY
+      ? { current: e.SECRETS_ENCRYPTION_KEY, previous: e.SECRETS_ENCRYPTION_KEY_PREVIOUS }
+      : undefined,
     demoPublishableKey: e.DEMO_PUBLISHABLE_KEY,
     mail: {
       smtpUrl: e.SMTP_URL,

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AftaleError, parseInput, isUuid } from '@aftale/domain';
 import type { Database, TenantContext } from '../tenancy/database';
 import type { Actor, AuditService } from '../audit/audit.service';
 import { enqueueJob } from '../queue/job-queue';
+import { SecretBox } from '../crypto/secret-box';
 import { generateWebhookSecret, webhookHeaders } from './standard-webhooks';
 
 export const WEBHOOK_EVENT_TYPES = [
@@ -39,6 +41,11 @@ export interface WebhookDeliveryRow {
   delivered_at: Date | null;
 }
 
+/** Binds a sealed secret to its tenant and endpoint: copied to another row, it opens nowhere. */
+function secretContext(ctx: TenantContext, endpointId: string): string {
+  return `webhook_endpoints:${ctx.tenantId}:${endpointId}`;
+}
+
 /**
  * Signed webhooks per tenant. Events are recorded in the business transaction that caused
  * them (one delivery row and one queued job per subscribed endpoint), then delivered by the
@@ -48,6 +55,8 @@ export class WebhookService {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditService,
+    /** Seals signing secrets at rest; they are needed in clear only to sign a delivery. */
+    private readonly secrets: SecretBox,
     private readonly options: {
       allowLoopbackHttp: boolean;
       schedule?: readonly number[];
@@ -77,11 +86,18 @@ export class WebhookService {
       input,
     );
     const secret = generateWebhookSecret();
+    const id = randomUUID();
     return this.db.inTenant(ctx, async (em) => {
       const rows: WebhookEndpointRow[] = await em.query(
-        `INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret) VALUES ($1, $2, $3, $4)
+        `INSERT INTO webhook_endpoints (id, tenant_id, url, event_types, secret) VALUES ($1, $2, $3, $4, $5)
          RETURNING id, url, event_types, enabled, created_at`,
-        [ctx.tenantId, data.url, [...new Set(data.eventTypes)], secret],
+        [
+          id,
+          ctx.tenantId,
+          data.url,
+          [...new Set(data.eventTypes)],
+          this.secrets.seal(secret, secretContext(ctx, id)),
+        ],
       );
       const endpoint = rows[0]!;
       await this.audit.record(em, ctx, actor, {
@@ -95,12 +111,13 @@ export class WebhookService {
 
   /** A new secret, shown once; the old one still signs alongside it for 24 hours. */
   async rotateSecret(ctx: TenantContext, endpointId: string, actor: Actor): Promise<string> {
+    const id = this.uuid(endpointId, 'id');
     const secret = generateWebhookSecret();
     return this.db.inTenant(ctx, async (em) => {
       const [, count]: [unknown, number] = await em.query(
         `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = now() + make_interval(secs => $3),
                 secret = $2, updated_at = now() WHERE id = $1`,
-        [this.uuid(endpointId, 'id'), secret, ROTATION_GRACE_MS / 1000],
+        [id, this.secrets.seal(secret, secretContext(ctx, id)), ROTATION_GRACE_MS / 1000],
       );
       if (count === 0) throw new AftaleError('NOT_FOUND', `No webhook endpoint ${endpointId}`);
       await this.audit.record(em, ctx, actor, {
@@ -110,6 +127,13 @@ export class WebhookService {
       });
       return secret;
     });
+  }
+
+  /** Rows written before secrets were sealed hold them in clear; read those as they are. */
+  private openSecret(ctx: TenantContext, endpointId: string, stored: string): string {
+    return SecretBox.isSealed(stored)
+      ? this.secrets.open(stored, secretContext(ctx, endpointId))
+      : stored;
   }
 
   async endpoints(ctx: TenantContext): Promise<WebhookEndpointRow[]> {
@@ -197,6 +221,7 @@ export class WebhookService {
       status: string;
       attempts: number;
       payload: unknown;
+      endpoint_id: string;
       url: string;
       secret: string;
       previous_secret: string | null;
@@ -204,7 +229,7 @@ export class WebhookService {
       enabled: boolean;
     }> = await this.db.inTenant(ctx, (em) =>
       em.query(
-        `SELECT d.status, d.attempts, d.payload, e.url, e.secret, e.previous_secret, e.enabled,
+        `SELECT d.status, d.attempts, d.payload, d.endpoint_id, e.url, e.secret, e.previous_secret, e.enabled,
                   coalesce(e.previous_secret_expires_at > now(), false) AS previous_valid
              FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = $1`,
         [deliveryId],
@@ -213,8 +238,9 @@ export class WebhookService {
     const d = rows[0];
     if (!d || d.status === 'delivered' || d.status === 'dead' || !d.enabled) return 'skipped';
     const body = JSON.stringify(d.payload);
-    const secrets =
+    const sealed =
       d.previous_secret && d.previous_valid ? [d.secret, d.previous_secret] : [d.secret];
+    const secrets = sealed.map((s) => this.openSecret(ctx, d.endpoint_id, s));
     let status: number | null = null;
     let error: string | null = null;
     try {
