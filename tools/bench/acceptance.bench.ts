@@ -111,7 +111,8 @@ function acceptanceWritesScript(x: AcceptanceSample): string {
   // end: colons and newlines travel as chr(1) and chr(2) and are put back by PostgreSQL.
   const lit = (text: string) =>
     `replace(replace('${text.replace(/'/g, "''").replace(/:/g, '\x01').replace(/\n/g, '\x02')}', chr(1), chr(58)), chr(2), chr(10))`;
-  return `\\set n random(1, 1000000000)
+  // Keys must not repeat: a 63-bit random number per acceptance.
+  return `\\set n random(1, 9000000000000000000)
 INSERT INTO rate_limit_counters AS c (bucket, window_start, hits) VALUES ('ref-' || (:n::bigint % 10000), date_trunc('minute', now()), 1) ON CONFLICT (bucket, window_start) DO UPDATE SET hits = c.hits + 1;
 BEGIN;
 WITH cu AS (INSERT INTO customers (tenant_id, company_name, cvr, email, provider) VALUES ('${t}', 'Kunde ' || :n::text, '45629627', 'it@kunde.dk', 'invoice') RETURNING id) INSERT INTO subscriptions (tenant_id, customer_id, plan_version_id, provider, status, users, period, quote, trial_ends_at, current_period_start, current_period_end, idempotency_key) SELECT '${t}', cu.id, '${x.planVersionId}', 'invoice', 'trialing', 12, 'month', ${lit(x.quote)}::jsonb, now() + interval '1 month', now(), now() + interval '1 month', 'acc' || chr(58) || 'ref-' || :n::text FROM cu RETURNING id AS sub \\gset
