@@ -435,7 +435,8 @@ async function main(): Promise<void> {
             databasePoolSize: 'default',
             worker: 'sequencer only (tools/bench/sequencer-worker.ts)',
             pgbenchScript: 'single-row INSERT of a ~1 KB jsonb row, -n -M prepared -j min(2,c)',
-            acceptanceWritesScript: writesScript,
+            acceptanceWritesScript:
+              'the rows of one acceptance made in the run, in its three transactions, from pgbench (acceptanceWritesScript in acceptance.bench.ts), -n -M prepared -j min(2,c)',
           },
           pgbench,
           steps,
