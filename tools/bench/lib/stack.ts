@@ -106,7 +106,6 @@ export function stackEnv(options: {
     env.ACCEPTANCE_TOKEN_SECRET = randomBytes(36).toString('base64url');
     env.EVIDENCE_SIGNING_KEY = generateSigningKey().privateKeyPem;
     env.SECRETS_ENCRYPTION_KEY = randomBytes(32).toString('base64');
-    env.SECRETS_ENCRYPTION_KEY = randomBytes(32).toString('base64');
     // A throwaway self-signed certificate for the acceptance PDFs, as the config suggests.
     const dir = env.AFTALE_DATA_DIR!;
     execFileSync(
