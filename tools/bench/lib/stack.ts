@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,11 +74,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Every child started here, so an exit of this process never leaves one behind. */
+const live = new Set<ChildProcess>();
+/** Data folders of the runs (they hold the generated keys): removed when this process ends. */
+const dataDirs = new Set<string>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * The environment of API and worker. `production` generates the secrets production
- * requires (token secret, tree-head key) for this run. The load arrives "through a load
- * balancer" (loopback is a trusted proxy) so each simulated customer has its own IP, as in
- * real traffic, instead of every request sharing one rate-limit counter row.
+ * requires (token secret, tree-head and PDF signing keys, secrets key) for this run. The
+ * load arrives "through a load balancer" (loopback is a trusted proxy) so each simulated
+ * customer has its own IP, as in real traffic, instead of every request sharing one
+ * rate-limit counter row.
  */
 export function stackEnv(options: {
   ownerUrl: string;
@@ -102,6 +112,7 @@ export function stackEnv(options: {
     RATE_LIMIT_PER_KEY_PER_MINUTE: '100000000',
     AFTALE_DATA_DIR: mkdtempSync(join(tmpdir(), 'aftale-bench-data-')),
   };
+  dataDirs.add(env.AFTALE_DATA_DIR!);
   if (options.production) {
     env.ACCEPTANCE_TOKEN_SECRET = randomBytes(36).toString('base64url');
     env.EVIDENCE_SIGNING_KEY = generateSigningKey().privateKeyPem;
@@ -159,12 +170,6 @@ export async function migrateAndSeed(env: Record<string, string>): Promise<Seede
     await services.close();
   }
 }
-
-/** Every child started here, so an exit of this process never leaves one behind. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of live) child.kill('SIGKILL');
-});
 
 /** A product process (API or worker) started as `npm start` starts it: run-ts, no build. */
 export class ProductProcess {
