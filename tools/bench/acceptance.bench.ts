@@ -33,6 +33,7 @@ import {
   machineCpu,
   migrateAndSeed,
   processCpuSeconds,
+  removeDataDir,
   stackEnv,
 } from './lib/stack';
 import {
@@ -459,6 +460,7 @@ async function main(): Promise<void> {
   } finally {
     await api.stop();
     await worker.stop();
+    removeDataDir(env);
     await owner.end().catch(() => undefined);
     await db.drop();
     await rm(work, { recursive: true, force: true });

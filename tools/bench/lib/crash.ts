@@ -12,6 +12,7 @@ import {
   SEQUENCER_ENTRY,
   freePort,
   migrateAndSeed,
+  removeDataDir,
   stackEnv,
 } from './stack';
 import { WidgetClient, accepted, closedLoop, rng, submitter, type Attempt } from './load';
@@ -209,6 +210,7 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
   } finally {
     client.close();
     await Promise.all([api.stop(), worker.stop()]);
+    removeDataDir(env);
     await owner.end().catch(() => undefined);
   }
 }

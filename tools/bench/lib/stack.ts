@@ -146,6 +146,14 @@ export function stackEnv(options: {
   return env;
 }
 
+/** Removes the run's data folder (its generated keys) once its processes have stopped. */
+export function removeDataDir(env: Record<string, string>): void {
+  const dir = env.AFTALE_DATA_DIR;
+  if (!dir) return;
+  rmSync(dir, { recursive: true, force: true });
+  dataDirs.delete(dir);
+}
+
 export interface SeededTenant {
   tenantId: string;
   publishableKey: string;
