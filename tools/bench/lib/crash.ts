@@ -121,6 +121,9 @@ export async function runCrashTest(options: CrashOptions): Promise<CrashReport> 
 
     // What the kills left behind, before anyone retries.
     const orphans = await subscriptionsWithoutAcceptance(owner, tenantId);
+    // A subscription commits in its acceptance's transaction: a kill leaves both or neither.
+    for (const key of orphans)
+      problems.push(`half-made: a kill left the subscription for ${key} without its acceptance`);
     const ackd = attempts.filter(accepted);
     const unanswered = attempts.filter((a) => a.result.status === 0);
     for (const a of attempts.filter((x) => !accepted(x) && x.result.status !== 0))

@@ -46,7 +46,7 @@ export async function missingAcknowledged(
  * No half-made acceptance: each one has intact evidence (hash of the canonical JSON it
  * stores, its own idempotency key inside), exactly the documents its evidence names with
  * the hashes it names, its subscription, its audit event and its customer-copy job, all
- * of which commit in its transaction (the subscription just before it).
+ * of which commit in its transaction.
  */
 export async function halfMadeAcceptances(owner: Client, tenantId: string): Promise<string[]> {
   const rows: Array<{

@@ -254,11 +254,12 @@ export class AcceptanceService {
       : null;
     if (data.customerToken && !previous)
       throw AftaleError.field('customerToken', 'is not the token of an acceptance of this vendor');
-    // The subscription first (its own idempotency key): a crash after it leaves no
-    // acceptance, and the retry with the same key finds the subscription and completes.
-    const subscription = previous?.subscriptionId
-      ? await this.subscriptions.get(ctx, previous.subscriptionId)
-      : await this.subscriptions.create(
+    // The subscription is prepared first (priced; with Stripe, created there under keys
+    // derived from ours) and written in the acceptance's own transaction below: a crash
+    // leaves neither or both, and a retry with the same key finishes the job.
+    const prepared = previous?.subscriptionId
+      ? { existing: await this.subscriptions.get(ctx, previous.subscriptionId) }
+      : await this.subscriptions.prepare(
           ctx,
           {
             planCode: data.planCode,
@@ -271,10 +272,10 @@ export class AcceptanceService {
               email: data.company.contactEmail,
             },
           },
-          actor,
           now,
           loaded.plan,
         );
+    const subscription = prepared.existing ?? prepared.draft;
 
     const evidence = {
       schema: 'aftale.evidence/v1',
@@ -323,7 +324,10 @@ export class AcceptanceService {
     const evidenceJson = canonicalize(evidence);
 
     try {
-      const saved = await this.db.inTenant(ctx, async (em) => {
+      const { saved, written } = await this.db.inTenant(ctx, async (em) => {
+        const written = prepared.existing
+          ? null
+          : await this.subscriptions.insert(em, ctx, prepared.draft, actor);
         const row = await em.save(
           em.create(AcceptanceEntity, {
             tenantId: ctx.tenantId,
@@ -375,9 +379,9 @@ export class AcceptanceService {
           targetId: row.id,
           details: { planCode: data.planCode, source },
         });
-        return row;
+        return { saved: row, written };
       });
-      return this.response(saved, subscription);
+      return this.response(saved, written ?? prepared.existing!);
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
         const winner = await this.byKey(ctx, facts.idempotencyKey);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AftaleError, checkCvr, parseInput, isUuid } from '@aftale/domain';
 import {
@@ -55,6 +57,35 @@ const createSubscriptionSchema = z.strictObject({
 
 export type SubscriptionView = SubscriptionEntity & { accessEndsAt: Date | null };
 
+/** Everything a new subscription row needs, decided before any of it is written. */
+export interface SubscriptionDraft {
+  id: string;
+  planCode: string;
+  customer: {
+    companyName: string;
+    cvr: string | null;
+    email: string;
+    providerCustomerRef: string | null;
+  };
+  version: { id: string; version: number | null; inUse: boolean };
+  provider: 'stripe' | 'invoice';
+  providerSubscriptionRef: string | null;
+  status: SubscriptionEntity['status'];
+  users: number;
+  period: SubscriptionEntity['period'];
+  quote: SubscriptionEntity['quote'];
+  trialEndsAt: Date | null;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: Date | null;
+  idempotencyKey: string;
+}
+
+/** The subscription an idempotency key already has, or a draft of the new one. */
+export type PreparedSubscription =
+  { existing: SubscriptionView } | { existing: null; draft: SubscriptionDraft };
+
 function periodState(s: SubscriptionEntity): PeriodState {
   return {
     status: s.status,
@@ -90,14 +121,18 @@ export class SubscriptionService {
     return this.stripe ? 'stripe' : 'invoice';
   }
 
-  async create(
+  /**
+   * Validates, prices and (with Stripe) creates the subscription at the provider, but writes
+   * nothing here: `insert` does, in the caller's transaction. An acceptance writes its
+   * subscription and itself in one commit, so a crash never leaves one without the other.
+   */
+  async prepare(
     ctx: TenantContext,
     input: unknown,
-    actor: Actor,
     now = new Date(),
     /** The plan, when the caller has just read it (an acceptance): not read again. */
     readPlan?: PlanWithVersion,
-  ): Promise<SubscriptionView> {
+  ): Promise<PreparedSubscription> {
     const data = parseInput(createSubscriptionSchema, input);
     // An earlier subscription under this key and the plan, read in one transaction.
     const loaded = await this.db.inTenant(ctx, async (em) => {
@@ -107,7 +142,7 @@ export class SubscriptionService {
         ? readPlan
         : await this.plans.currentIn(em, data.planCode);
     });
-    if ('existing' in loaded) return view(loaded.existing);
+    if ('existing' in loaded) return { existing: view(loaded.existing) };
     const { plan, version } = loaded;
     if (plan.archived)
       throw AftaleError.field(
@@ -151,6 +186,8 @@ export class SubscriptionService {
         );
         version.providerProductRef = synced.productRef;
       }
+      // Both calls carry idempotency keys derived from ours: a retry after a crash gets the
+      // same Stripe customer and subscription back, never a second one.
       customerRef = (
         await this.stripe.createCustomer(providerCtx, {
           companyName: data.customer.companyName,
@@ -172,61 +209,92 @@ export class SubscriptionService {
     } else {
       state = { ...startPeriod(now, data.period, definition.trialDays), subscriptionRef: null };
     }
+    return {
+      existing: null,
+      draft: {
+        id: randomUUID(),
+        planCode: data.planCode,
+        customer: {
+          companyName: data.customer.companyName,
+          cvr: data.customer.cvr ?? null,
+          email: data.customer.email,
+          providerCustomerRef: customerRef,
+        },
+        version: { id: version.id, version: version.version, inUse: version.inUse },
+        provider: this.providerName,
+        providerSubscriptionRef: state.subscriptionRef,
+        status: state.status,
+        users: data.users,
+        period: data.period,
+        quote: quoted,
+        trialEndsAt: state.trialEndsAt,
+        currentPeriodStart: state.currentPeriodStart,
+        currentPeriodEnd: state.currentPeriodEnd,
+        cancelAtPeriodEnd: state.cancelAtPeriodEnd,
+        canceledAt: state.canceledAt,
+        idempotencyKey: data.idempotencyKey,
+      },
+    };
+  }
 
+  /** Writes a prepared subscription (its customer, the frozen plan version, the audit). */
+  async insert(
+    em: EntityManager,
+    ctx: TenantContext,
+    draft: SubscriptionDraft,
+    actor: Actor,
+  ): Promise<SubscriptionView> {
+    const customer = await em.save(
+      em.create(CustomerEntity, {
+        tenantId: ctx.tenantId,
+        ...draft.customer,
+        provider: draft.provider,
+      }),
+    );
+    // Once used, the version is frozen (a trigger refuses later changes to it). in_use
+    // never goes back to false, so only its first use writes: later sign-ups neither
+    // lock the version's row (one row every concurrent sign-up shared) nor rewrite it.
+    if (!draft.version.inUse)
+      await em.update(PlanVersionEntity, { id: draft.version.id, inUse: false }, { inUse: true });
+    const { customer: _customer, version, planCode, ...fields } = draft;
+    // insert, not save: the id is ours already, and save would first look it up.
+    await em.insert(SubscriptionEntity, {
+      ...fields,
+      tenantId: ctx.tenantId,
+      customerId: customer.id,
+      planVersionId: version.id,
+      updatedAt: new Date(),
+    });
+    const saved = { id: draft.id };
+    await this.audit.record(em, ctx, actor, {
+      action: 'subscription.created',
+      targetType: 'subscription',
+      targetId: saved.id,
+      details: {
+        planCode,
+        planVersion: version.version,
+        users: draft.users,
+        period: draft.period,
+        provider: draft.provider,
+      },
+    });
+    return view(await em.findOneByOrFail(SubscriptionEntity, { id: saved.id }));
+  }
+
+  async create(
+    ctx: TenantContext,
+    input: unknown,
+    actor: Actor,
+    now = new Date(),
+  ): Promise<SubscriptionView> {
+    const prepared = await this.prepare(ctx, input, now);
+    if (prepared.existing) return prepared.existing;
+    const { draft } = prepared;
     try {
-      return await this.db.inTenant(ctx, async (em) => {
-        const customer = await em.save(
-          em.create(CustomerEntity, {
-            tenantId: ctx.tenantId,
-            companyName: data.customer.companyName,
-            cvr: data.customer.cvr ?? null,
-            email: data.customer.email,
-            provider: this.providerName,
-            providerCustomerRef: customerRef,
-          }),
-        );
-        // Once used, the version is frozen (a trigger refuses later changes to it). in_use
-        // never goes back to false, so only its first use writes: later sign-ups neither
-        // lock the version's row (one row every concurrent sign-up shared) nor rewrite it.
-        if (!version.inUse)
-          await em.update(PlanVersionEntity, { id: version.id, inUse: false }, { inUse: true });
-        const saved = await em.save(
-          em.create(SubscriptionEntity, {
-            tenantId: ctx.tenantId,
-            customerId: customer.id,
-            planVersionId: version.id,
-            provider: this.providerName,
-            providerSubscriptionRef: state.subscriptionRef,
-            status: state.status,
-            users: data.users,
-            period: data.period,
-            quote: quoted,
-            trialEndsAt: state.trialEndsAt,
-            currentPeriodStart: state.currentPeriodStart,
-            currentPeriodEnd: state.currentPeriodEnd,
-            cancelAtPeriodEnd: state.cancelAtPeriodEnd,
-            canceledAt: state.canceledAt,
-            idempotencyKey: data.idempotencyKey,
-            updatedAt: new Date(),
-          }),
-        );
-        await this.audit.record(em, ctx, actor, {
-          action: 'subscription.created',
-          targetType: 'subscription',
-          targetId: saved.id,
-          details: {
-            planCode: data.planCode,
-            planVersion: version.version,
-            users: data.users,
-            period: data.period,
-            provider: this.providerName,
-          },
-        });
-        return view(await em.findOneByOrFail(SubscriptionEntity, { id: saved.id }));
-      });
+      return await this.db.inTenant(ctx, (em) => this.insert(em, ctx, draft, actor));
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) {
-        const winner = await this.byIdempotencyKey(ctx, data.idempotencyKey);
+        const winner = await this.byIdempotencyKey(ctx, draft.idempotencyKey);
         if (winner) return winner; // a concurrent retry with the same key won
       }
       throw error;

@@ -13,7 +13,8 @@ export class ProofBundleOutput {
   downloadUrl!: string;
   @Field({ description: 'Path of downloadUrl on this API.' }) downloadPath!: string;
   @Field(() => Int, { nullable: true }) byteSize!: number | null;
-  @Field(() => String, { nullable: true, description: 'SHA-256 of the ZIP, hex.' }) sha256!: string | null;
+  @Field(() => String, { nullable: true, description: 'SHA-256 of the ZIP, hex.' }) sha256!:
+    string | null;
   @Field(() => Int, {
     nullable: true,
     description: 'Size of the signed tree head the inclusion proof is against.',
