@@ -114,6 +114,27 @@ describe('per-tenant evidence log (RFC 6962) and signed tree heads', () => {
     expect(await services.evidenceLog.sequence(ctx)).toBe(0);
   });
 
+  it("the sweep sequences past a job left 'running' by a worker that died", async () => {
+    const made = await accept('log-test-stuck-0001');
+    // The tenant's sequencer job, claimed by a worker that was then killed: locked for an hour.
+    await owner.query(
+      `UPDATE job_queue SET state = 'running', locked_by = 'dead-worker', locked_until = now() + interval '1 hour'
+        WHERE queue = 'evidence.sequence' AND tenant_id = $1 AND state = 'queued'`,
+      [ctx.tenantId],
+    );
+    const inLog = async () =>
+      (
+        await owner.query('SELECT count(*)::int AS n FROM evidence_log WHERE acceptance_id = $1', [
+          made.acceptanceId,
+        ])
+      ).rows[0].n as number;
+    expect(await inLog()).toBe(0);
+    expect(await replica.evidenceLog.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await inLog()).toBe(1);
+    // Nothing left for a second sweep.
+    expect(await replica.evidenceLog.sweep()).toBe(0);
+  });
+
   it('keeps the log and its heads append-only', async () => {
     await expect(
       owner.query('UPDATE evidence_log SET leaf_hash = repeat($1, 64)', ['0']),

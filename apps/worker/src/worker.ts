@@ -104,23 +104,11 @@ export async function startWorker(
   const timer = setInterval(() => void schedule(), 5 * 60_000);
   timer.unref();
   // Safety net for the sequencer: an acceptance whose job was absorbed by one already
-  // running still reaches the log within seconds.
+  // running, or held by a worker that died mid-job, still reaches the log within seconds.
   const sweep = async () => {
     try {
-      const rows: Array<{ tenant_id: string }> = await services.db.inPlatform((em) =>
-        em.query('SELECT aftale_tenants_with_unsequenced_acceptances() AS tenant_id'),
-      );
-      // Each enqueue in its own tenant's transaction, after the platform one has ended.
-      for (const row of rows) {
-        const tenant = { tenantId: row.tenant_id };
-        await services.db.inTenant(tenant, (tx) =>
-          enqueueJob(tx, tenant, {
-            queue: EVIDENCE_SEQUENCE_QUEUE,
-            singletonKey: row.tenant_id,
-            maxAttempts: 10,
-          }),
-        );
-      }
+      const added = await services.evidenceLog.sweep();
+      if (added) logger.info({ added }, 'sequencer sweep integrated acceptances');
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'sequencer sweep failed');
     }

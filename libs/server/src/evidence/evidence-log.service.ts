@@ -135,6 +135,22 @@ export class EvidenceLogService {
     return pending.length;
   }
 
+  /**
+   * The sequencer's safety net, run by every worker every few seconds: sequences each tenant
+   * that has acceptances outside the log, directly rather than through the queue. The
+   * per-tenant advisory lock keeps it in line with the jobs, and a job left "running" by a
+   * worker that died (locked for minutes) cannot hold the log back. Returns how many.
+   */
+  async sweep(): Promise<number> {
+    const rows: Array<{ tenant_id: string }> = await this.db.inPlatform((em) =>
+      em.query('SELECT aftale_tenants_with_unsequenced_acceptances() AS tenant_id'),
+    );
+    let added = 0;
+    // Each tenant in its own transaction, after the platform one has ended.
+    for (const row of rows) added += await this.sequence({ tenantId: row.tenant_id });
+    return added;
+  }
+
   async latestTreeHead(ctx: TenantContext): Promise<SignedTreeHead | null> {
     const rows: Array<{ signed: SignedTreeHead }> = await this.db.inTenant(ctx, (em) =>
       em.query('SELECT signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1'),
