@@ -23,6 +23,7 @@ import {
 } from '../database/entities/acceptance.entities';
 import { DocumentEntity, type DocumentVersionEntity } from '../database/entities/document.entities';
 import { TenantEntity } from '../database/entities/tenant.entity';
+import { SubscriptionEntity } from '../database/entities/billing.entities';
 import {
   PG_UNIQUE_VIOLATION,
   pgErrorCode,
@@ -95,6 +96,9 @@ export interface ExportRow {
   evidenceSha256: string;
   position: ExportPosition;
 }
+
+/** The subscription an acceptance starts carries the acceptance's key, prefixed. */
+const subscriptionKeyOf = (acceptanceKey: string) => `acc:${acceptanceKey}`.slice(0, 200);
 
 export interface RequestFacts {
   idempotencyKey: string;
@@ -218,6 +222,15 @@ export class AcceptanceService {
         refused: false as const,
         plan: await this.plans.currentIn(em, data.planCode),
         documents: await this.documents.currentAllIn(em, ctx),
+        // A first acceptance's subscription key, looked up here rather than in a
+        // transaction of its own.
+        subscription: data.customerToken
+          ? undefined
+          : {
+              subscription: await em.findOneBy(SubscriptionEntity, {
+                idempotencyKey: subscriptionKeyOf(facts.idempotencyKey),
+              }),
+            },
       };
     });
     if (loaded.existing) return this.existingResponse(ctx, loaded.existing);
@@ -265,7 +278,7 @@ export class AcceptanceService {
             planCode: data.planCode,
             users: data.users,
             period: data.period,
-            idempotencyKey: `acc:${facts.idempotencyKey}`.slice(0, 200),
+            idempotencyKey: subscriptionKeyOf(facts.idempotencyKey),
             customer: {
               companyName: data.company.name,
               cvr: data.company.cvr,
@@ -274,6 +287,7 @@ export class AcceptanceService {
           },
           now,
           loaded.plan,
+          loaded.subscription,
         );
     const subscription = prepared.existing ?? prepared.draft;
 

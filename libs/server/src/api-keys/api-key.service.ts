@@ -16,6 +16,8 @@ export interface AuthenticatedKey {
   keyId: string;
   kind: ApiKeyKind;
   mode: ApiKeyMode;
+  /** The tenant's allowed widget origins, read with the key (the widget gate needs them). */
+  allowedOrigins: string[];
 }
 
 export interface CreatedApiKey {
@@ -111,10 +113,17 @@ export class ApiKeyService {
       kind: ApiKeyKind;
       mode: ApiKeyMode;
       revoked: boolean;
+      allowed_origins: string[];
     }> = await this.db.platformQuery('SELECT * FROM aftale_resolve_api_key($1)', [parsed.hash]);
     const row = rows[0];
     if (!row) throw new AftaleError('UNAUTHENTICATED', 'The API key is not recognised.');
     if (row.revoked) throw new AftaleError('UNAUTHENTICATED', 'The API key has been revoked.');
-    return { tenantId: row.tenant_id, keyId: row.key_id, kind: row.kind, mode: row.mode };
+    return {
+      tenantId: row.tenant_id,
+      keyId: row.key_id,
+      kind: row.kind,
+      mode: row.mode,
+      allowedOrigins: row.allowed_origins,
+    };
   }
 }

@@ -9,6 +9,7 @@ import { Acceptances1764100000000 } from './migrations/1764100000000-acceptances
 import { EvidenceLog1764200000000 } from './migrations/1764200000000-evidence-log';
 import { Webhooks1764300000000 } from './migrations/1764300000000-webhooks';
 import { ProofBundles1764400000000 } from './migrations/1764400000000-proof-bundles';
+import { KeyOrigins1764500000000 } from './migrations/1764500000000-key-origins';
 import { ProofBundleEntity } from './entities/proof-bundle.entity';
 import { AcceptanceDocumentEntity, AcceptanceEntity } from './entities/acceptance.entities';
 import {
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   EvidenceLog1764200000000,
   Webhooks1764300000000,
   ProofBundles1764400000000,
+  KeyOrigins1764500000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; name?: string } = {}) {

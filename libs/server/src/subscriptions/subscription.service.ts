@@ -132,16 +132,26 @@ export class SubscriptionService {
     now = new Date(),
     /** The plan, when the caller has just read it (an acceptance): not read again. */
     readPlan?: PlanWithVersion,
+    /** What the caller found under this idempotency key in its own read, if it looked. */
+    readExisting?: { subscription: SubscriptionEntity | null },
   ): Promise<PreparedSubscription> {
     const data = parseInput(createSubscriptionSchema, input);
-    // An earlier subscription under this key and the plan, read in one transaction.
-    const loaded = await this.db.inTenant(ctx, async (em) => {
-      const found = await em.findOneBy(SubscriptionEntity, { idempotencyKey: data.idempotencyKey });
-      if (found) return { existing: found };
-      return readPlan?.plan.code === data.planCode
-        ? readPlan
-        : await this.plans.currentIn(em, data.planCode);
-    });
+    // An earlier subscription under this key and the plan: what the caller read already,
+    // else read in one transaction (each round trip counts on the sign-up path).
+    const loaded =
+      readExisting && readPlan?.plan.code === data.planCode
+        ? readExisting.subscription
+          ? { existing: readExisting.subscription }
+          : readPlan
+        : await this.db.inTenant(ctx, async (em) => {
+            const found = await em.findOneBy(SubscriptionEntity, {
+              idempotencyKey: data.idempotencyKey,
+            });
+            if (found) return { existing: found };
+            return readPlan?.plan.code === data.planCode
+              ? readPlan
+              : await this.plans.currentIn(em, data.planCode);
+          });
     if ('existing' in loaded) return { existing: view(loaded.existing) };
     const { plan, version } = loaded;
     if (plan.archived)
@@ -257,15 +267,18 @@ export class SubscriptionService {
     if (!draft.version.inUse)
       await em.update(PlanVersionEntity, { id: draft.version.id, inUse: false }, { inUse: true });
     const { customer: _customer, version, planCode, ...fields } = draft;
-    // insert, not save: the id is ours already, and save would first look it up.
-    await em.insert(SubscriptionEntity, {
+    // insert, not save: the id is ours already, and save would first look it up. Every
+    // column is known here, so the row is not read back either.
+    const now = new Date();
+    const saved = Object.assign(new SubscriptionEntity(), {
       ...fields,
       tenantId: ctx.tenantId,
       customerId: customer.id,
       planVersionId: version.id,
-      updatedAt: new Date(),
+      createdAt: now,
+      updatedAt: now,
     });
-    const saved = { id: draft.id };
+    await em.insert(SubscriptionEntity, saved);
     await this.audit.record(em, ctx, actor, {
       action: 'subscription.created',
       targetType: 'subscription',
@@ -278,7 +291,7 @@ export class SubscriptionService {
         provider: draft.provider,
       },
     });
-    return view(await em.findOneByOrFail(SubscriptionEntity, { id: saved.id }));
+    return view(saved);
   }
 
   async create(

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AftaleError } from '@aftale/domain';
-import {
-  ApiKeyService,
-  RateLimiter,
-  TenantService,
-  type AppConfig,
-  type TenantContext,
-} from '@aftale/server';
+import { ApiKeyService, RateLimiter, type AppConfig, type TenantContext } from '@aftale/server';
 import { APP_CONFIG } from '../../common/tokens';
 
 /** The request's page origin: Origin, or the origin of the Referer for same-origin GETs. */
@@ -33,7 +27,6 @@ export function pageOrigin(req: FastifyRequest): string | null {
 export class WidgetAccess {
   constructor(
     private readonly keys: ApiKeyService,
-    private readonly tenants: TenantService,
     private readonly limiter: RateLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -67,8 +60,7 @@ export class WidgetAccess {
     }
     const tenant = { tenantId: auth.tenantId };
     const origin = pageOrigin(req);
-    const allowed = (await this.tenants.get(tenant)).allowedOrigins;
-    if (!origin || !allowed.includes(origin)) {
+    if (!origin || !auth.allowedOrigins.includes(origin)) {
       throw new AftaleError(
         'FORBIDDEN',
         `The page origin ${origin ?? '(none)'} is not among the vendor's allowed widget origins.`,
