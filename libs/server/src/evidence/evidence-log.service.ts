@@ -2,8 +2,6 @@ import type { EntityManager } from 'typeorm';
 import { AftaleError } from '@aftale/domain';
 import {
   MerkleProver,
-  consistencyProof,
-  inclusionProof,
   leafHash,
   signTreeHead,
   type SignedTreeHead,
@@ -48,6 +46,24 @@ export class EvidenceLogService {
    */
   private readonly subtrees = new Map<string, Map<string, Uint8Array>>();
 
+  private cacheOf(ctx: TenantContext): Map<string, Uint8Array> {
+    let cache = this.subtrees.get(ctx.tenantId);
+    if (!cache) this.subtrees.set(ctx.tenantId, (cache = new Map()));
+    return cache;
+  }
+
+  /**
+   * Proofs over committed leaves, sharing the tenant's subtree cache with the sequencer:
+   * a proof reads O(log n) stored ranges, not the whole log. What it caches is final, as
+   * the leaves it reads are committed and never change.
+   */
+  private committedProver(em: EntityManager, ctx: TenantContext): MerkleProver {
+    return new MerkleProver(
+      { leafHashes: (from, to) => this.leafRange(em, from, to) },
+      { cache: this.cacheOf(ctx) },
+    );
+  }
+
   constructor(
     private readonly db: Database,
     private readonly key: LogSigningKey,
@@ -57,7 +73,7 @@ export class EvidenceLogService {
   async sequence(ctx: TenantContext, now = new Date()): Promise<number> {
     let total = 0;
     for (;;) {
-      const cache = this.subtrees.get(ctx.tenantId) ?? new Map<string, Uint8Array>();
+      const cache = this.cacheOf(ctx);
       // A rolled-back batch must leave nothing behind: its hashes are kept aside until commit.
       const fresh = new Map<string, Uint8Array>();
       const overlay: SubtreeCache = {
@@ -66,7 +82,6 @@ export class EvidenceLogService {
       };
       const added = await this.db.inTenant(ctx, (em) => this.sequenceBatch(em, ctx, now, overlay));
       for (const [k, hash] of fresh) cache.set(k, hash);
-      this.subtrees.set(ctx.tenantId, cache);
       total += added;
       if (added < BATCH) return total;
     }
@@ -184,12 +199,12 @@ export class EvidenceLogService {
         'SELECT signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1',
       );
       const head = heads[0]!.signed;
-      const hashes = await this.leafHashes(em, head.treeSize);
       const index = Number(entry.leaf_index);
+      const auditPath = await this.committedProver(em, ctx).inclusionProof(index, head.treeSize);
       return {
         leafIndex: index,
         leafHash: entry.leaf_hash,
-        auditPath: inclusionProof(index, head.treeSize, hashes).map(hex),
+        auditPath: auditPath.map(hex),
         treeHead: head,
       };
     });
@@ -224,7 +239,7 @@ export class EvidenceLogService {
           message: `must not exceed secondSize (${second})`,
         });
       if (problems.length) throw AftaleError.badInput(problems);
-      const hashes = await this.leafHashes(em, second);
+      const path = await this.committedProver(em, ctx).consistencyProof(firstSize, second);
       const heads: Array<{ signed: SignedTreeHead }> = await em.query(
         'SELECT signed FROM tree_heads WHERE tree_size = ANY($1::bigint[])',
         [[firstSize, second]],
@@ -234,7 +249,7 @@ export class EvidenceLogService {
       return {
         firstSize,
         secondSize: second,
-        path: consistencyProof(firstSize, second, hashes).map(hex),
+        path: path.map(hex),
         firstTreeHead: headOf(firstSize),
         secondTreeHead: headOf(second),
       };
@@ -254,14 +269,6 @@ export class EvidenceLogService {
     const rows: Array<{ leaf_hash: string }> = await em.query(
       'SELECT leaf_hash FROM evidence_log WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index',
       [from, to],
-    );
-    return rows.map((r) => fromHex(r.leaf_hash));
-  }
-
-  private async leafHashes(em: EntityManager, size?: number): Promise<Uint8Array[]> {
-    const rows: Array<{ leaf_hash: string }> = await em.query(
-      `SELECT leaf_hash FROM evidence_log ${size === undefined ? '' : 'WHERE leaf_index < $1'} ORDER BY leaf_index`,
-      size === undefined ? [] : [size],
     );
     return rows.map((r) => fromHex(r.leaf_hash));
   }
