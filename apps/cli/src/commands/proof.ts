@@ -27,13 +27,14 @@ export function registerProofCommands(
           const bytes = await withDatabase(async (s) => {
             const ctx = await s.tenants.resolveSlug(o.tenant);
             const tenant = await s.tenants.get(ctx);
-            return exportProofBundle(ctx, o.acceptance, {
+            const bundle = await exportProofBundle(ctx, o.acceptance, {
               acceptances: s.acceptances,
               evidenceLog: s.evidenceLog,
               vendorName: tenant.name,
               pdfSealer: s.pdfSealer,
               ...(pdf ? { renderPdf: pdf.render } : {}),
             });
+            return bundle.zip;
           });
           writeFileSync(o.out, bytes);
           if (o.json) printJson({ out: o.out, bytes: bytes.length });

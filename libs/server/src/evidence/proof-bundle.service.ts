@@ -1,12 +1,9 @@
-import { unzipSync } from 'fflate';
-import { AftaleError, isUuid } from '@aftale/domain';
-import { BUNDLE_FILES, sha256Hex, type ProofJson } from '@aftale/evidence';
+import { AftaleError, isAftaleError, isUuid } from '@aftale/domain';
+import { sha256Hex } from '@aftale/evidence';
 import { AcceptanceEntity } from '../database/entities/acceptance.entities';
 import { ProofBundleEntity } from '../database/entities/proof-bundle.entity';
 import { enqueueJob, type JobHandler } from '../queue/job-queue';
 import { PROOF_BUNDLE_QUEUE } from '../queue/queues';
-
-export { PROOF_BUNDLE_QUEUE };
 import type { Database, TenantContext } from '../tenancy/database';
 import type { AcceptanceService } from '../acceptances/acceptance.service';
 import type { PdfRenderFn } from '../documents/document-pdf.job';
@@ -15,8 +12,13 @@ import type { EvidenceLogService } from './evidence-log.service';
 import type { PdfSealer } from './pdf-seal';
 import { exportProofBundle } from './proof-export';
 
+export { PROOF_BUNDLE_QUEUE };
+
 /** Builds the ZIP of one acceptance (exportProofBundle with the worker's PDF renderer). */
-export type ProofBundleBuilder = (ctx: TenantContext, acceptanceId: string) => Promise<Uint8Array>;
+export type ProofBundleBuilder = (
+  ctx: TenantContext,
+  acceptanceId: string,
+) => ReturnType<typeof exportProofBundle>;
 
 /** The builder the worker uses: the same bundle as `aftale proof export`, PDF included. */
 export function proofBundleBuilder(deps: {
@@ -98,12 +100,13 @@ export class ProofBundleService {
     return { row, bytes: rows[0]!.bundle };
   }
 
-  /** Stores a built bundle; the tree size comes from the bundle's own proof.json. */
-  async complete(ctx: TenantContext, id: string, bundle: Uint8Array): Promise<void> {
-    const proofFile = unzipSync(bundle, { filter: (f) => f.name === BUNDLE_FILES.proof })[
-      BUNDLE_FILES.proof
-    ];
-    const proof = JSON.parse(Buffer.from(proofFile!).toString('utf8')) as ProofJson;
+  /** Stores a built bundle with the size of the tree head its inclusion proof is against. */
+  async complete(
+    ctx: TenantContext,
+    id: string,
+    bundle: Uint8Array,
+    treeSize: number,
+  ): Promise<void> {
     await this.db.inTenant(ctx, (em) =>
       em.update(
         ProofBundleEntity,
@@ -113,7 +116,7 @@ export class ProofBundleService {
           bundle: Buffer.from(bundle),
           byteSize: bundle.length,
           sha256: sha256Hex(bundle),
-          treeSize: proof.treeSize,
+          treeSize,
           error: null,
           finishedAt: new Date(),
         },
@@ -144,13 +147,17 @@ export function proofBundleJob(
   return async (job, { tenant, log }) => {
     const id = job.payload['bundleId'];
     if (!tenant || typeof id !== 'string') return;
-    const row = await bundles.get(tenant, id).catch(() => null);
+    const row = await bundles.get(tenant, id).catch((error: unknown) => {
+      // Gone (or never this tenant's): nothing to build. Anything else is retried.
+      if (isAftaleError(error) && error.code === 'NOT_FOUND') return null;
+      throw error;
+    });
     if (!row || row.status === 'ready') return;
     try {
       await evidenceLog.sequence(tenant);
-      const bytes = await build(tenant, row.acceptanceId);
-      await bundles.complete(tenant, id, bytes);
-      log.info({ bundleId: id, bytes: bytes.length }, 'proof bundle stored');
+      const { zip, treeHead } = await build(tenant, row.acceptanceId);
+      await bundles.complete(tenant, id, zip, treeHead.treeSize);
+      log.info({ bundleId: id, bytes: zip.length }, 'proof bundle stored');
     } catch (error) {
       if (job.attempts >= job.maxAttempts)
         await bundles.fail(tenant, id, error instanceof Error ? error.message : String(error));

@@ -1,4 +1,4 @@
-import { buildProofBundle } from '@aftale/evidence';
+import { buildProofBundle, type SignedTreeHead } from '@aftale/evidence';
 import type {
   AcceptanceDocumentEntity,
   AcceptanceEntity,
@@ -80,7 +80,7 @@ export async function exportProofBundle(
     /** Signs the PDF (Services.pdfSealer). */
     pdfSealer: PdfSealer;
   },
-): Promise<Uint8Array> {
+): Promise<{ zip: Uint8Array; treeHead: SignedTreeHead }> {
   const acceptance = await deps.acceptances.get(ctx, acceptanceId);
   const documents = await deps.acceptances.documentsOf(ctx, acceptanceId);
   const proof = await deps.evidenceLog.inclusionProof(ctx, acceptanceId);
@@ -88,13 +88,18 @@ export async function exportProofBundle(
   const dpa = documents.find((d) => d.kind === 'dpa');
   let signedPdf: { pdf: Buffer; pdfCertificatePem: string } | undefined;
   if (deps.renderPdf && dpa) {
-    const sealer = deps.pdfSealer;
     signedPdf = {
-      pdf: await renderAcceptancePdf(acceptance, dpa, deps.vendorName, deps.renderPdf, sealer),
-      pdfCertificatePem: await sealer.certificatePem(),
+      pdf: await renderAcceptancePdf(
+        acceptance,
+        dpa,
+        deps.vendorName,
+        deps.renderPdf,
+        deps.pdfSealer,
+      ),
+      pdfCertificatePem: await deps.pdfSealer.certificatePem(),
     };
   }
-  return buildProofBundle({
+  const zip = buildProofBundle({
     evidence,
     ...signedPdf,
     documents: documents.map((d) => ({
@@ -106,4 +111,6 @@ export async function exportProofBundle(
     treeHead: proof.treeHead,
     publicKeyPem: deps.evidenceLog.signingKey.publicKeyPem,
   });
+  // The head the inclusion proof is against, for callers that record it.
+  return { zip, treeHead: proof.treeHead };
 }
