@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig, type ProvisionedTenant, type Services } from '@aftale/server';
 import {
   createTestDatabase,
   createTestServices,
   type TestDatabase,
 } from '../support/test-database';
+import { opensslCertificate } from '../../libs/server/src/evidence/openssl-certificate.test-support';
 import { startApi, type RunningApi } from '../support/api-harness';
 
 describe('GraphQL hardening over HTTP', () => {
@@ -30,15 +27,7 @@ describe('GraphQL hardening over HTTP', () => {
     tight = await startApi(limits, services);
     replica = await startApi(limits, services); // a second API replica on the same database
     // A throwaway certificate for the acceptance PDFs, which production requires.
-    const certDir = mkdtempSync(join(tmpdir(), 'aftale-pdf-cert-'));
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat(
-        ['-days', '1', '-subj', '/CN=Aftale hardening test', '-keyout', join(certDir, 'key.pem')],
-        ['-out', join(certDir, 'cert.pem')],
-      ),
-      { stdio: 'ignore' },
-    );
+    const pdfCertificate = opensslCertificate('/CN=Aftale hardening test');
     // The production configuration exactly as loadConfig derives it (introspection included).
     const productionConfig = loadConfig({
       NODE_ENV: 'production',
@@ -49,8 +38,8 @@ describe('GraphQL hardening over HTTP', () => {
       EVIDENCE_SIGNING_KEY: generateKeyPairSync('ed25519')
         .privateKey.export({ type: 'pkcs8', format: 'pem' })
         .toString(),
-      EVIDENCE_PDF_CERTIFICATE: readFileSync(join(certDir, 'cert.pem'), 'utf8'),
-      EVIDENCE_PDF_CERTIFICATE_KEY: readFileSync(join(certDir, 'key.pem'), 'utf8'),
+      EVIDENCE_PDF_CERTIFICATE: pdfCertificate.certificatePem,
+      EVIDENCE_PDF_CERTIFICATE_KEY: pdfCertificate.privateKeyPem,
       LOG_LEVEL: 'silent',
     });
     production = await startApi(productionConfig, services);

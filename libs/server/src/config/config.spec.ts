@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { ConfigError, DEFAULT_APP_LOGIN, loadConfig, resolveAppUrl } from './config';
+import { opensslCertificate } from '../evidence/openssl-certificate.test-support';
 
 const OWNER_URL = 'postgres://aftale_owner:owner-secret@db.internal:5432/aftale?sslmode=require';
 const APP_PASSWORD = 'app-password-0123456789';
@@ -16,33 +13,7 @@ const SIGNING_KEY = generateKeyPairSync('ed25519')
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
 
-/** A self-signed certificate and its key, made by openssl as an operator would. */
-function selfSigned(...newKey: string[]): { certificatePem: string; privateKeyPem: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'aftale-cert-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        ...newKey,
-        '-nodes',
-        '-days',
-        '30',
-        '-subj',
-        '/CN=Aftale/O=Test',
-      ].concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
-      { stdio: 'ignore' },
-    );
-    return {
-      certificatePem: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      privateKeyPem: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const selfSigned = (...newKey: string[]) => opensslCertificate('/CN=Aftale/O=Test', ...newKey);
 const PDF_CERT = selfSigned('ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const PDF_CERT_ENV = {

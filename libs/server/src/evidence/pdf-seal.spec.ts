@@ -1,11 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { PdfSigningKeyError, verifyPdfSignature } from '@aftale/evidence';
 import { PDF_SIGNATURE_REASON, PdfSealer } from './pdf-seal';
+import { opensslCertificate } from './openssl-certificate.test-support';
 
 jest.setTimeout(30_000);
 
@@ -29,32 +30,6 @@ async function samplePdf(): Promise<Uint8Array> {
     doc.addPage().drawText(text, { x: 50, y: 700, size: 18, font });
   }
   return doc.save();
-}
-
-/** A certificate made by openssl, as an operator would for EVIDENCE_PDF_CERTIFICATE. */
-function opensslPair(subject: string, ...newKey: string[]) {
-  const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-utf8',
-      '-newkey',
-      ...newKey,
-      '-nodes',
-      '-days',
-      '30',
-      '-subj',
-      subject,
-    ].concat(['-keyout', keyFile, '-out', certFile]),
-    { stdio: 'ignore' },
-  );
-  return {
-    certificatePem: readFileSync(certFile, 'utf8'),
-    privateKeyPem: readFileSync(keyFile, 'utf8'),
-  };
 }
 
 describe('PdfSealer', () => {
@@ -103,7 +78,7 @@ describe('PdfSealer', () => {
     ['an EC P-256', ['ec', '-pkeyopt', 'ec_paramgen_curve:P-256']],
     ['an RSA 3072', ['rsa:3072']],
   ])('signs with %s certificate from configuration, named after it', async (_, newKey) => {
-    const pair = opensslPair('/CN=Aftale ApS Evidens/O=Aftale ApS', ...newKey);
+    const pair = opensslCertificate('/CN=Aftale ApS Evidens/O=Aftale ApS', ...newKey);
     const sealer = PdfSealer.fromConfig(pair);
     const signed = await sealer.seal(await samplePdf());
     const report = pdfsig(signed);
@@ -117,8 +92,8 @@ describe('PdfSealer', () => {
   });
 
   it('refuses a certificate with a key that is not its own at creation, not at the first PDF', () => {
-    const a = opensslPair('/CN=A', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
-    const b = opensslPair('/CN=B', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
+    const a = opensslCertificate('/CN=A', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
+    const b = opensslCertificate('/CN=B', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256');
     expect(() =>
       PdfSealer.fromPem({ certificatePem: a.certificatePem, privateKeyPem: b.privateKeyPem }),
     ).toThrow(PdfSigningKeyError);
