@@ -40,8 +40,6 @@ async function main(): Promise<number> {
       killWorkerEvery: arg('kill-worker-every', 0),
       production: true,
       seed: arg('seed', 20261122),
-      // A worker killed mid-job holds its job's lock for 5 minutes (lockSeconds).
-      sequenceTimeoutMs: 6 * 60_000,
       log,
     });
     const { problems, ...figures } = report;
