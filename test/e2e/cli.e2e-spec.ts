@@ -12,6 +12,9 @@ const root = join(__dirname, '..', '..');
 describe('aftale CLI', () => {
   let db: TestDatabase;
   const aftale = (...args: string[]) => runAftale(db, ...args);
+  /** `aftale document import --tenant docs-vendor --kind dpa …` */
+  const importDpa = (...args: string[]) =>
+    aftale('document', 'import', '--tenant', 'docs-vendor', '--kind', 'dpa', ...args);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -183,18 +186,7 @@ describe('aftale CLI', () => {
       md,
       '# Databehandleraftale\n\n## 1. Parter\n\nDen dataansvarlige: {{client.name}}, CVR #CLIENT_CVR#.\n\nDatabehandler: {{vendor.name}}.\n',
     );
-    const imported = aftale(
-      'document',
-      'import',
-      '--tenant',
-      'docs-vendor',
-      '--kind',
-      'dpa',
-      '--file',
-      md,
-      '--publish',
-      '--json',
-    );
+    const imported = importDpa('--file', md, '--publish', '--json');
     expect(imported.stderr).toBe('');
     const out = JSON.parse(imported.stdout);
     expect(out).toMatchObject({
@@ -239,35 +231,12 @@ describe('aftale CLI', () => {
 
   it('reports the IT-Bilen blanks and refuses to publish them', () => {
     const file = join(root, '..', 'shared', 'corpus', 'itbilen-dpa-standard-clauses.txt');
-    const run = aftale(
-      'document',
-      'import',
-      '--tenant',
-      'docs-vendor',
-      '--kind',
-      'dpa',
-      '--file',
-      file,
-      '--publish',
-      '--json',
-    );
+    const run = importDpa('--file', file, '--publish', '--json');
     expect(run.code).toBe(2);
     const error = JSON.parse(run.stderr).error;
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(error.problems)).toMatch(/Firma navn/);
-    const draft = JSON.parse(
-      aftale(
-        'document',
-        'import',
-        '--tenant',
-        'docs-vendor',
-        '--kind',
-        'dpa',
-        '--file',
-        file,
-        '--json',
-      ).stdout,
-    );
+    const draft = JSON.parse(importDpa('--file', file, '--json').stdout);
     const blanks = draft.suspectedBlanks.map((b: { text: string }) => b.text);
     expect(blanks).toEqual(
       expect.arrayContaining(['Firma navn', 'xxxx', 'CVR. nr.: xxx', 'Dato: x/x-2024']),
@@ -282,17 +251,7 @@ describe('aftale CLI', () => {
     const big = join(dir, 'big.docx');
     writeFileSync(big, '');
     truncateSync(big, 50 * 1024 * 1024);
-    const run = aftale(
-      'document',
-      'import',
-      '--tenant',
-      'docs-vendor',
-      '--kind',
-      'dpa',
-      '--file',
-      big,
-      '--json',
-    );
+    const run = importDpa('--file', big, '--json');
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stderr).error.problems[0]).toMatchObject({
       field: '--file',
